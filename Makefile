@@ -1,0 +1,55 @@
+# The two commands: `make book` and `make test`. Each installs .venv first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+STAMP := $(VENV)/.installed
+# nbgrader shells out to `alembic`, and the book runs `jupyter-book`: both live in .venv/bin.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+# Keep TensorFlow's C++ start-up chatter off stderr in every process we start.
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONWARNINGS := ignore::DeprecationWarning
+export MPLBACKEND := Agg
+
+.PHONY: help venv lock book test check lint clean
+
+help:
+	@echo "make book   build the site into _build/html"
+	@echo "make test   run the whole test suite"
+	@echo "make check  quick loop: ruff + the fast tests"
+	@echo "make venv   create/update .venv (idempotent)"
+	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+
+venv: $(STAMP)
+
+# Reinstall only when the dependency files change.
+$(STAMP): pyproject.toml requirements.lock
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "rnncourse needs Python >= 3.10, found " + sys.version.split()[0]'
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e ".[book,dev]"
+	@touch $@
+
+# Exact versions for every package, resolved once in a scratch venv.
+lock:
+	rm -rf /tmp/rnncourse-lock && $(PYTHON) -m venv /tmp/rnncourse-lock
+	/tmp/rnncourse-lock/bin/python -m pip install --quiet --upgrade pip
+	/tmp/rnncourse-lock/bin/python -m pip install --quiet ".[book,dev]"
+	( echo "# Exact versions of every package. Regenerate with: make lock"; \
+	  /tmp/rnncourse-lock/bin/python -m pip freeze --exclude rnncourse ) > requirements.lock
+
+book: venv
+	jupyter-book build . --builder html -W -n --keep-going
+
+test: venv
+	ruff check .
+	python -m pytest -n 2 --dist loadgroup
+
+check: venv
+	ruff check .
+	python -m pytest -n 2 -m "not slow"
+
+lint: venv
+	ruff check .
+
+clean:
+	rm -rf _build .jupyter_cache .pytest_cache .ruff_cache
