@@ -1,0 +1,585 @@
+"""Wrong on purpose: the mistakes students really make, as runnable variants.
+
+When a student's answer is wrong, `rnncourse.checks.check` runs each variant
+here on the same case. If one reproduces the student's output, the failure
+message names that mistake ("matches Keras if the i and f gates were
+swapped"). Each variant has exactly the exercise's signature.
+
+`MISTAKES[exercise]` lists the variants for one exercise function.
+
+Example:
+
+>>> [m.name for m in MISTAKES["rnn_cell_forward"]][:3]
+['no_bias', 'recurrent_kernel_transposed', 'no_tanh']
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A named wrong variant of an exercise function.
+
+    Args:
+        name: a short identifier, e.g. "gru_pytorch_update".
+        hint: what to tell the student when their output matches this variant.
+        fn: the variant, with the exercise's signature.
+    """
+
+    name: str
+    hint: str
+    fn: Callable
+
+
+def sigmoid(a):
+    return 1.0 / (1.0 + np.exp(-a))
+
+
+def hard_sigmoid(a):
+    """Keras 2's default LSTM/GRU recurrent activation (Keras 3 uses sigmoid)."""
+    return np.clip(a / 6.0 + 0.5, 0.0, 1.0)
+
+
+def relu(a):
+    return np.maximum(a, 0.0)
+
+
+def identity(a):
+    return a
+
+
+# --- building blocks with knobs: each knob is one mistake --------------------------------
+
+
+def _scan(step, x, states, *, zero_start=False, reverse=False):
+    """Run `step(x_t, states) -> states` over time; return hs and final states."""
+    if zero_start:
+        states = [np.zeros_like(s) for s in states]
+    steps = range(x.shape[1])
+    hs = []
+    for t in reversed(steps) if reverse else steps:
+        states = step(x[:, t], states)
+        hs.append(states[0])
+    if reverse:
+        hs = hs[::-1]
+    return np.stack(hs, axis=1), states
+
+
+def _rnn_step(kernel, recurrent_kernel, bias, *, activation=np.tanh, use_bias=True,
+              transpose_recurrent=False, swap_kernels=False):
+    if swap_kernels:
+        kernel, recurrent_kernel = recurrent_kernel, kernel
+    if transpose_recurrent:
+        recurrent_kernel = recurrent_kernel.T
+    b = bias if use_bias else 0.0
+
+    def step(x_t, states):
+        return [activation(x_t @ kernel + states[0] @ recurrent_kernel + b)]
+
+    return step
+
+
+def _lstm_step(kernel, recurrent_kernel, bias, *, order=(0, 1, 2, 3), use_bias=True,
+               gate=sigmoid, candidate=np.tanh, cell_output=np.tanh, forget_offset=0.0,
+               transpose_blocks=False):
+    if transpose_blocks:
+        recurrent_kernel = np.concatenate([b.T for b in np.split(recurrent_kernel, 4, 1)], 1)
+    b = bias if use_bias else 0.0
+
+    def step(x_t, states):
+        h, c = states
+        blocks = np.split(x_t @ kernel + h @ recurrent_kernel + b, 4, axis=-1)
+        i, f, g, o = (blocks[k] for k in order)
+        c = gate(f + forget_offset) * c + gate(i) * candidate(g)
+        return [gate(o) * cell_output(c), c]
+
+    return step
+
+
+def _gru_step(kernel, recurrent_kernel, bias, reset_after, *, order=(0, 1, 2), use_bias=True,
+              pytorch_update=False, mode=None, recurrent_bias=True, bias_inside_reset=True,
+              candidate=np.tanh, transpose_blocks=False):
+    """`mode` overrides where the reset gate goes ("after" or "before" the matmul)."""
+    mode = mode or ("after" if reset_after else "before")
+    bias = np.asarray(bias)
+    if not use_bias:
+        bias = np.zeros_like(bias)
+    b_in, b_rec = (bias[0], bias[1]) if bias.ndim == 2 else (bias, np.zeros_like(bias))
+    if not recurrent_bias:
+        b_rec = np.zeros_like(b_rec)
+    if transpose_blocks:
+        recurrent_kernel = np.concatenate([b.T for b in np.split(recurrent_kernel, 3, 1)], 1)
+    ks, us = np.split(kernel, 3, 1), np.split(recurrent_kernel, 3, 1)
+    bis, brs = np.split(b_in, 3), np.split(b_rec, 3)
+    (kz, kr, kh), (uz, ur, uh) = [ks[i] for i in order], [us[i] for i in order]
+    (bz, br, bh), (cz, cr, ch) = [bis[i] for i in order], [brs[i] for i in order]
+
+    def step(x_t, states):
+        h = states[0]
+        z = sigmoid(x_t @ kz + bz + h @ uz + cz)
+        r = sigmoid(x_t @ kr + br + h @ ur + cr)
+        if mode == "after" and bias_inside_reset:
+            hh = candidate(x_t @ kh + bh + r * (h @ uh + ch))
+        elif mode == "after":
+            hh = candidate(x_t @ kh + bh + r * (h @ uh) + ch)
+        else:
+            hh = candidate(x_t @ kh + bh + (r * h) @ uh + ch)
+        if pytorch_update:
+            return [(1.0 - z) * h + z * hh]
+        return [z * h + (1.0 - z) * hh]
+
+    return step
+
+
+# --- SimpleRNN ---------------------------------------------------------------------------
+
+_RNN_STEP_MISTAKES = (
+    ("no_bias", dict(use_bias=False),
+     "it matches Keras with the bias left out: add `bias` inside the activation."),
+    ("recurrent_kernel_transposed", dict(transpose_recurrent=True),
+     "it matches Keras if the recurrent kernel were transposed: Keras computes "
+     "`h_prev @ recurrent_kernel`, not `recurrent_kernel @ h_prev` or `.T`."),
+    ("no_tanh", dict(activation=identity),
+     "it matches Keras without the tanh: SimpleRNN applies np.tanh to "
+     "`x_t @ kernel + h_prev @ recurrent_kernel + bias`."),
+    ("relu", dict(activation=relu),
+     "it matches an RNN with ReLU: SimpleRNN's default activation is tanh."),
+    ("sigmoid", dict(activation=sigmoid),
+     "it matches an RNN with a sigmoid: SimpleRNN's default activation is tanh."),
+    ("kernels_swapped", dict(swap_kernels=True),
+     "it matches Keras if kernel and recurrent_kernel were swapped: `kernel` multiplies "
+     "the input x_t and `recurrent_kernel` the previous state."),
+)
+
+
+def _rnn_cell_variant(knobs):
+    def variant(x_t, h_prev, kernel, recurrent_kernel, bias):
+        return _rnn_step(kernel, recurrent_kernel, bias, **knobs)(x_t, [h_prev])[0]
+
+    return variant
+
+
+def _rnn_forward_variant(knobs, scan=None, post=None):
+    def variant(x, h0, kernel, recurrent_kernel, bias):
+        hs, _ = _scan(_rnn_step(kernel, recurrent_kernel, bias, **knobs), x, [h0],
+                      **(scan or {}))
+        return post(hs, h0) if post else hs
+
+    return variant
+
+
+def _shifted(hs, h0):
+    return np.concatenate([h0[:, None], hs[:, :-1]], axis=1)
+
+
+def _time_major(hs, _h0):
+    return np.swapaxes(hs, 0, 1)
+
+
+def _last_only(hs, _h0):
+    return hs[:, -1]
+
+
+_SEQUENCE_MISTAKES = (
+    ("h0_ignored", dict(scan=dict(zero_start=True)),
+     "it matches Keras started from a zero state: use h0 as the state before the first step."),
+    ("time_reversed", dict(scan=dict(reverse=True)),
+     "it matches Keras reading the sequence backwards: step through time from t = 0 upwards."),
+    ("states_shifted", dict(post=_shifted),
+     "your states are one step late: hs[:, t] must be the state *after* reading x[:, t], "
+     "and h0 itself is not an output."),
+    ("time_major", dict(post=_time_major),
+     "your output is time-major (time, batch, units): Keras is batch-major, so stack the "
+     "states along axis 1, e.g. np.stack(hs, axis=1)."),
+    ("last_state_only", dict(post=_last_only),
+     "you returned only the last state: return every state, shape (batch, time, units), "
+     "as return_sequences=True does."),
+)
+
+RNN_CELL = [Mistake(n, h, _rnn_cell_variant(k)) for n, k, h in _RNN_STEP_MISTAKES]
+RNN_FORWARD = [Mistake(n, h, _rnn_forward_variant(k)) for n, k, h in _RNN_STEP_MISTAKES] + [
+    Mistake(n, h, _rnn_forward_variant({}, **k)) for n, k, h in _SEQUENCE_MISTAKES
+]
+
+
+def _rnn_backward_variant(mistake):
+    def variant(x, h0, kernel, recurrent_kernel, bias, dhs):
+        hs = _rnn_forward_variant({})(x, h0, kernel, recurrent_kernel, bias)
+        grads = {"x": np.zeros_like(x), "kernel": np.zeros_like(kernel),
+                 "recurrent_kernel": np.zeros_like(recurrent_kernel),
+                 "bias": np.zeros_like(bias)}
+        dh_next = np.zeros_like(h0)
+        for t in reversed(range(x.shape[1])):
+            h_prev = hs[:, t - 1] if t > 0 else h0
+            dh = dhs[:, t] + (0.0 if mistake == "no_carry" else dh_next)
+            if mistake == "no_tanh_derivative":
+                da = dh
+            elif mistake == "derivative_of_previous_state":
+                da = dh * (1.0 - h_prev**2)
+            else:
+                da = dh * (1.0 - hs[:, t] ** 2)
+            used_state = hs[:, t] if mistake == "h_prev_off_by_one" else h_prev
+            step = {"kernel": x[:, t].T @ da, "recurrent_kernel": used_state.T @ da,
+                    "bias": da.sum(axis=0)}
+            for name, value in step.items():
+                grads[name] = value if mistake == "not_accumulated" else grads[name] + value
+            grads["x"][:, t] = da @ kernel.T
+            back = recurrent_kernel if mistake == "recurrent_not_transposed" else recurrent_kernel.T
+            dh_next = da @ back
+        grads["h0"] = np.zeros_like(h0) if mistake == "no_h0_gradient" else dh_next
+        return grads
+
+    return variant
+
+
+RNN_BACKWARD = [
+    Mistake(n, h, _rnn_backward_variant(n)) for n, h in (
+        ("no_tanh_derivative",
+         "gradient of tanh missing: multiply the incoming gradient by (1 - h_t**2) "
+         "before it reaches the weights."),
+        ("derivative_of_previous_state",
+         "the tanh derivative used the previous state: it is 1 - h_t**2 with h_t the "
+         "state this step produced."),
+        ("not_accumulated",
+         "the weight gradients hold only one time step: the weights are shared across "
+         "time, so add (+=) every step's contribution."),
+        ("no_carry",
+         "the gradient is not carried back through time: each step must add "
+         "dh_next = da @ recurrent_kernel.T from the step after it."),
+        ("h_prev_off_by_one",
+         "the recurrent_kernel gradient used h_t where it needs h_{t-1}, the state that "
+         "was multiplied by recurrent_kernel at step t."),
+        ("recurrent_not_transposed",
+         "the gradient flowed back through recurrent_kernel without a transpose: use "
+         "da @ recurrent_kernel.T."),
+        ("no_h0_gradient",
+         "the gradient for h0 is missing: it is what flows out of the first step, "
+         "da_0 @ recurrent_kernel.T."),
+    )
+]
+
+
+# --- clipping ----------------------------------------------------------------------------
+
+
+def _global_norm(grads):
+    return np.sqrt(sum(np.sum(np.square(g)) for g in grads))
+
+
+def _clip_variant(mistake):
+    def variant(grads, clip_norm):
+        norm = _global_norm(grads)
+        if mistake == "per_tensor":
+            clipped = [g * clip_norm / max(np.sqrt(np.sum(g * g)), clip_norm) for g in grads]
+        elif mistake == "always_scaled":
+            clipped = [g * clip_norm / norm for g in grads]
+        elif mistake == "squared_norm":
+            norm = norm**2
+            clipped = [g * clip_norm / max(norm, clip_norm) for g in grads]
+        elif mistake == "inverted_scale":
+            clipped = [g * max(norm, clip_norm) / clip_norm for g in grads]
+        else:  # norm_after_clipping
+            clipped = [g * clip_norm / max(norm, clip_norm) for g in grads]
+            norm = _global_norm(clipped)
+        return clipped, norm
+
+    return variant
+
+
+CLIP = [
+    Mistake(n, h, _clip_variant(n)) for n, h in (
+        ("per_tensor",
+         "each tensor was clipped by its own norm: clip_by_global_norm scales *all* tensors "
+         "by one factor, computed from the norm of all of them together."),
+        ("always_scaled",
+         "the gradients were rescaled even though their norm was already below clip_norm: "
+         "scale by clip_norm / max(global_norm, clip_norm)."),
+        ("squared_norm",
+         "the global norm is missing its square root: sqrt(sum of every squared entry)."),
+        ("inverted_scale",
+         "the scale is upside down: multiply by clip_norm / global_norm, not its inverse."),
+        ("norm_after_clipping",
+         "return the global norm measured *before* clipping, as tf.clip_by_global_norm does."),
+    )
+]
+
+
+# --- LSTM --------------------------------------------------------------------------------
+
+_LSTM_GATES = "ifco"
+
+
+def _lstm_permutations():
+    for order in itertools.permutations(range(4)):
+        if order != (0, 1, 2, 3):
+            read = ", ".join(_LSTM_GATES[k] for k in np.argsort(order))
+            yield (f"gate_order_{''.join(_LSTM_GATES[k] for k in np.argsort(order))}",
+                   dict(order=order),
+                   f"it matches Keras if the gate blocks were read in the order {read}: "
+                   "Keras stores them as i, f, c, o (input, forget, candidate, output).")
+
+
+_LSTM_STEP_MISTAKES = (
+    ("no_bias", dict(use_bias=False), "it matches Keras with the bias left out."),
+    ("recurrent_blocks_transposed", dict(transpose_blocks=True),
+     "it matches Keras if each gate's block of recurrent_kernel were transposed: "
+     "use h_prev @ recurrent_kernel."),
+    ("candidate_sigmoid", dict(candidate=sigmoid),
+     "the candidate (the c block) used a sigmoid: Keras uses tanh there, and sigmoid "
+     "only for the i, f and o gates."),
+    ("gates_tanh", dict(gate=np.tanh),
+     "the gates used tanh: the i, f and o gates use the sigmoid (recurrent_activation)."),
+    ("hard_sigmoid_gates", dict(gate=hard_sigmoid),
+     "it matches Keras 2's old recurrent_activation='hard_sigmoid': Keras 3 uses the "
+     "sigmoid 1 / (1 + exp(-a))."),
+    ("no_tanh_on_cell", dict(cell_output=identity),
+     "h_t is missing the tanh of the cell: h_t = o * tanh(c_t)."),
+    ("forget_bias_plus_one", dict(forget_offset=1.0),
+     "you added 1 to the forget gate: `unit_forget_bias` only sets the bias's starting "
+     "value, and the bias array you are given already contains it."),
+    *_lstm_permutations(),
+)
+
+
+def _lstm_cell_variant(knobs):
+    def variant(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+        return tuple(_lstm_step(kernel, recurrent_kernel, bias, **knobs)(x_t, [h_prev, c_prev]))
+
+    return variant
+
+
+def _lstm_forward_variant(knobs, scan=None, post=None):
+    def variant(x, h0, c0, kernel, recurrent_kernel, bias):
+        step = _lstm_step(kernel, recurrent_kernel, bias, **knobs)
+        hs, (h, c) = _scan(step, x, [h0, c0], **(scan or {}))
+        return post(hs, h, c, h0) if post else (hs, h, c)
+
+    return variant
+
+
+LSTM_CELL = [Mistake(n, h, _lstm_cell_variant(k)) for n, k, h in _LSTM_STEP_MISTAKES] + [
+    Mistake("h_c_swapped", "you returned (c_t, h_t): return the hidden state first, (h_t, c_t).",
+            lambda *a: _lstm_cell_variant({})(*a)[::-1]),
+]
+def _on_hs(post):
+    """Apply a sequence mistake to hs only, keeping the final states."""
+    return lambda hs, h, c, h0: (post(hs, h0), h, c)
+
+
+LSTM_FORWARD = [
+    Mistake(n, h, _lstm_forward_variant(k)) for n, k, h in _LSTM_STEP_MISTAKES
+] + [
+    Mistake(n, h, _lstm_forward_variant({}, scan=k.get("scan"),
+                                        post=k.get("post") and _on_hs(k["post"])))
+    for n, k, h in _SEQUENCE_MISTAKES
+] + [
+    Mistake("h_c_swapped", "h_T and c_T are swapped: return (hs, h_T, c_T).",
+            _lstm_forward_variant({}, post=lambda hs, h, c, h0: (hs, c, h))),
+    Mistake("c_T_as_h_T", "h_T is the last cell state: h_T = hs[:, -1], the last hidden state.",
+            _lstm_forward_variant({}, post=lambda hs, h, c, h0: (hs, c, c))),
+]
+
+
+# --- GRU ---------------------------------------------------------------------------------
+
+_GRU_GATES = "zrh"
+
+
+def _gru_permutations():
+    for order in itertools.permutations(range(3)):
+        if order != (0, 1, 2):
+            read = ", ".join(_GRU_GATES[k] for k in np.argsort(order))
+            yield (f"gate_order_{read.replace(', ', '')}", dict(order=order),
+                   f"it matches Keras if the gate blocks were read in the order {read}: "
+                   "Keras stores them as z, r, h (update, reset, candidate).")
+
+
+_GRU_STEP_MISTAKES = (
+    ("pytorch_update", dict(pytorch_update=True),
+     "GRU update uses (1-z) on the old state: that is PyTorch's convention. Keras uses "
+     "h_t = z * h_prev + (1 - z) * candidate."),
+    ("reset_before_when_after", dict(mode="before"),
+     "you applied the reset gate before the recurrent matmul, (r * h_prev) @ U_h: with "
+     "reset_after=True Keras computes r * (h_prev @ U_h + recurrent bias)."),
+    ("reset_after_when_before", dict(mode="after"),
+     "you applied the reset gate after the recurrent matmul: with reset_after=False Keras "
+     "computes (r * h_prev) @ U_h."),
+    ("recurrent_bias_ignored", dict(recurrent_bias=False),
+     "the recurrent bias (bias[1]) is missing: with reset_after=True the bias has two rows, "
+     "bias[0] for the input side and bias[1] for the recurrent side."),
+    ("recurrent_bias_outside_reset", dict(bias_inside_reset=False),
+     "the candidate's recurrent bias belongs inside the reset: r * (h_prev @ U_h + bias[1][h "
+     "block]), not r * (h_prev @ U_h) + bias."),
+    ("no_bias", dict(use_bias=False), "it matches Keras with the bias left out."),
+    ("candidate_sigmoid", dict(candidate=sigmoid),
+     "the candidate used a sigmoid: Keras uses tanh for the h block."),
+    ("recurrent_blocks_transposed", dict(transpose_blocks=True),
+     "it matches Keras if each gate's block of recurrent_kernel were transposed: use "
+     "h_prev @ recurrent_kernel."),
+    *_gru_permutations(),
+)
+
+
+def _gru_cell_variant(knobs):
+    def variant(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True):
+        return _gru_step(kernel, recurrent_kernel, bias, reset_after, **knobs)(x_t, [h_prev])[0]
+
+    return variant
+
+
+def _gru_forward_variant(knobs, scan=None, post=None):
+    def variant(x, h0, kernel, recurrent_kernel, bias, reset_after=True):
+        step = _gru_step(kernel, recurrent_kernel, bias, reset_after, **knobs)
+        hs, _ = _scan(step, x, [h0], **(scan or {}))
+        return post(hs, h0) if post else hs
+
+    return variant
+
+
+GRU_CELL = [Mistake(n, h, _gru_cell_variant(k)) for n, k, h in _GRU_STEP_MISTAKES]
+GRU_FORWARD = [Mistake(n, h, _gru_forward_variant(k)) for n, k, h in _GRU_STEP_MISTAKES] + [
+    Mistake(n, h, _gru_forward_variant({}, **k)) for n, k, h in _SEQUENCE_MISTAKES
+]
+
+
+# --- bidirectional and stacked -----------------------------------------------------------
+
+
+def _simple_rnn(x, weights, h0=None):
+    if h0 is None:
+        h0 = np.zeros((x.shape[0], np.shape(weights[0])[1]), dtype=x.dtype)
+    return _rnn_forward_variant({})(x, h0, *weights)
+
+
+def _bidirectional_variant(mistake):
+    def variant(x, forward_weights, backward_weights):
+        if mistake == "same_weights":
+            backward_weights = forward_weights
+        forward = _simple_rnn(x, forward_weights)
+        if mistake == "backward_not_reversed":
+            backward = _simple_rnn(x, backward_weights)
+        else:
+            backward = _simple_rnn(x[:, ::-1], backward_weights)
+            if mistake != "backward_not_realigned":
+                backward = backward[:, ::-1]
+        if mistake == "sum_merge":
+            return forward + backward
+        pair = [backward, forward] if mistake == "concat_order_swapped" else [forward, backward]
+        return np.concatenate(pair, axis=-1)
+
+    return variant
+
+
+BIDIRECTIONAL = [
+    Mistake(n, h, _bidirectional_variant(n)) for n, h in (
+        ("backward_not_realigned",
+         "the backward states are still in reversed time order: flip them back "
+         "(hs_backward[:, ::-1]) before concatenating, so both halves describe step t."),
+        ("backward_not_reversed",
+         "the backward layer read the sequence forwards: feed it x[:, ::-1], then flip "
+         "its states back."),
+        ("concat_order_swapped",
+         "the halves are in the wrong order: Keras concatenates [forward, backward]."),
+        ("same_weights",
+         "the backward direction used forward_weights: each direction has its own weights."),
+        ("sum_merge",
+         "you added the two directions: merge_mode='concat' puts them side by side, giving "
+         "2 * units features."),
+    )
+]
+
+
+def _stacked_variant(mistake):
+    def variant(x, layers):
+        hs, state = x, None
+        chosen = list(layers)[::-1] if mistake == "layers_reversed" else list(layers)
+        for k, weights in enumerate(chosen):
+            source = x if mistake == "each_layer_reads_x" else hs
+            h0 = state if mistake == "state_carried_between_layers" else None
+            hs = _simple_rnn(source, weights, h0)
+            state = hs[:, -1]
+            if mistake == "returns_first_layer" and k == 0:
+                return hs
+        return hs
+
+    return variant
+
+
+STACKED = [
+    Mistake(n, h, _stacked_variant(n)) for n, h in (
+        ("each_layer_reads_x",
+         "every layer read the input x: layer k must read the states hs of layer k - 1."),
+        ("returns_first_layer",
+         "you returned the bottom layer's states: return the top (last) layer's."),
+        ("layers_reversed", "the layers ran top first: layers[0] is the bottom layer."),
+        ("state_carried_between_layers",
+         "each layer starts from a zero state: you passed the previous layer's final state "
+         "as its h0."),
+    )
+]
+
+
+# --- attention ---------------------------------------------------------------------------
+
+
+def _softmax(scores, axis):
+    e = np.exp(scores - scores.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _attention_variant(mistake):
+    def variant(query, value, key=None):
+        key = value if key is None else key
+        if mistake == "key_value_swapped":
+            key, value = value, key
+        scores = query @ np.swapaxes(key, 1, 2)
+        if mistake == "scaled":
+            scores = scores / np.sqrt(query.shape[-1])
+        if mistake == "no_softmax":
+            weights = scores
+        else:
+            weights = _softmax(scores, axis=1 if mistake == "softmax_over_queries" else -1)
+        return weights if mistake == "returns_weights" else weights @ value
+
+    return variant
+
+
+ATTENTION = [
+    Mistake(n, h, _attention_variant(n)) for n, h in (
+        ("scaled",
+         "you divided the scores by sqrt(dim): keras.layers.Attention is Luong's dot-product "
+         "attention and, with use_scale=False (the default), applies no scaling."),
+        ("softmax_over_queries",
+         "the softmax ran over the queries: each query's weights over the Tv keys must sum "
+         "to 1, so take the softmax along the last axis."),
+        ("no_softmax",
+         "the scores were used without a softmax: weights = softmax(query @ key^T) along "
+         "the last axis."),
+        ("key_value_swapped",
+         "key and value are swapped: scores come from query @ key^T, and the weights "
+         "average the values."),
+        ("returns_weights",
+         "you returned the attention weights (batch, Tq, Tv): return weights @ value."),
+    )
+]
+
+
+MISTAKES: dict[str, list[Mistake]] = {
+    "rnn_cell_forward": RNN_CELL,
+    "rnn_forward": RNN_FORWARD,
+    "rnn_backward": RNN_BACKWARD,
+    "clip_by_global_norm": CLIP,
+    "lstm_cell_forward": LSTM_CELL,
+    "lstm_forward": LSTM_FORWARD,
+    "gru_cell_forward": GRU_CELL,
+    "gru_forward": GRU_FORWARD,
+    "bidirectional_rnn_forward": BIDIRECTIONAL,
+    "stacked_rnn_forward": STACKED,
+    "dot_product_attention": ATTENTION,
+}

@@ -1,0 +1,345 @@
+"""The oracle: every exercise function, computed by real Keras layers.
+
+Each function here has the same name and arguments as the exercise a student
+writes, takes NumPy arrays laid out as `layer.get_weights()` returns them,
+builds the Keras layer, loads the weights, runs it, and returns NumPy arrays.
+Gradients come from `tf.GradientTape`. The dtype of the inputs sets the
+layer's dtype, so float64 cases are computed in float64.
+
+`output_names` on each function names its outputs for failure messages.
+
+Example:
+
+>>> from rnncourse.cases import make_cases
+>>> case = make_cases("rnn_forward")[0]
+>>> rnn_forward(*case.args).shape
+(3, 5, 6)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rnncourse.quiet_tf import import_tensorflow
+
+
+def _outputs(*names):
+    """Record the names of a function's outputs, for messages."""
+
+    def mark(fn):
+        fn.output_names = names
+        return fn
+
+    return mark
+
+
+def _dtype_of(array) -> str:
+    dtype = np.asarray(array).dtype
+    if dtype not in (np.float32, np.float64):
+        raise TypeError(f"expected float32 or float64 arrays, got {dtype}")
+    return str(dtype)
+
+
+def _loaded(layer, input_shape, weights):
+    """Build `layer` for `input_shape` and load `weights` (Keras's own order)."""
+    layer.build(input_shape)
+    layer.set_weights([np.asarray(w) for w in weights])
+    return layer
+
+
+def _simple_rnn_layer(input_dim, kernel, recurrent_kernel, bias, dtype):
+    _, keras = import_tensorflow()
+    layer = keras.layers.SimpleRNN(
+        np.shape(kernel)[1], return_sequences=True, dtype=dtype
+    )
+    return _loaded(layer, (None, None, input_dim), (kernel, recurrent_kernel, bias))
+
+
+def _lstm_layer(input_dim, kernel, recurrent_kernel, bias, dtype):
+    _, keras = import_tensorflow()
+    layer = keras.layers.LSTM(
+        np.shape(kernel)[1] // 4, return_sequences=True, return_state=True, dtype=dtype
+    )
+    return _loaded(layer, (None, None, input_dim), (kernel, recurrent_kernel, bias))
+
+
+def _gru_layer(input_dim, kernel, recurrent_kernel, bias, reset_after, dtype):
+    _, keras = import_tensorflow()
+    layer = keras.layers.GRU(
+        np.shape(kernel)[1] // 3, return_sequences=True, reset_after=reset_after, dtype=dtype
+    )
+    return _loaded(layer, (None, None, input_dim), (kernel, recurrent_kernel, bias))
+
+
+def _numpy(tensors):
+    return [np.asarray(t) for t in tensors]
+
+
+# --- SimpleRNN ---------------------------------------------------------------------------
+
+
+@_outputs("hs")
+def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
+    """`SimpleRNN(units, return_sequences=True)` called with `initial_state=h0`.
+
+    Args:
+        x: inputs, shape `(batch, time, D)`.
+        h0: initial state, shape `(batch, H)`.
+        kernel: `(D, H)`; recurrent_kernel: `(H, H)`; bias: `(H,)`.
+
+    Returns:
+        hs: every hidden state, shape `(batch, time, H)`.
+    """
+    dtype = _dtype_of(x)
+    layer = _simple_rnn_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
+    return np.asarray(layer(x, initial_state=[h0]))
+
+
+@_outputs("h_t")
+def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias):
+    """One step of `SimpleRNN` (tanh).
+
+    Args:
+        x_t: input at one time step, shape `(batch, D)`.
+        h_prev: previous state, shape `(batch, H)`.
+        kernel: `(D, H)`; recurrent_kernel: `(H, H)`; bias: `(H,)`.
+
+    Returns:
+        h_t: the next state, shape `(batch, H)`.
+    """
+    return rnn_forward(np.asarray(x_t)[:, None, :], h_prev, kernel, recurrent_kernel, bias)[:, 0]
+
+
+def layer_gradients(layer, x, initial_state, upstream):
+    """Gradients of `sum(outputs * upstream)` by `tf.GradientTape`.
+
+    Args:
+        layer: a built Keras recurrent layer whose first output is `hs`.
+        x: inputs, shape `(batch, time, D)`.
+        initial_state: list of state arrays, each `(batch, H)`.
+        upstream: the gradient flowing into `hs`, same shape as `hs`.
+
+    Returns:
+        `(d_x, [d_state, ...], [d_weight, ...])` as NumPy arrays, weights in
+        `layer.get_weights()` order.
+    """
+    tf, _ = import_tensorflow()
+    x = tf.constant(x)
+    states = [tf.constant(s) for s in initial_state]
+    with tf.GradientTape() as tape:
+        tape.watch([x, *states])
+        outputs = layer(x, initial_state=states)
+        hs = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        loss = tf.reduce_sum(hs * tf.constant(upstream))
+    grads = tape.gradient(loss, [x, *states, *layer.trainable_weights])
+    grads = _numpy(grads)
+    return grads[0], grads[1 : 1 + len(states)], grads[1 + len(states) :]
+
+
+@_outputs("x", "h0", "kernel", "recurrent_kernel", "bias")
+def rnn_backward(x, h0, kernel, recurrent_kernel, bias, dhs):
+    """Gradients of `sum(rnn_forward(x, h0, ...) * dhs)`, by `tf.GradientTape`.
+
+    Args:
+        x: `(batch, time, D)`; h0: `(batch, H)`; kernel: `(D, H)`;
+        recurrent_kernel: `(H, H)`; bias: `(H,)`.
+        dhs: the upstream gradient, shape `(batch, time, H)`.
+
+    Returns:
+        dict with keys "x", "h0", "kernel", "recurrent_kernel", "bias", each
+        shaped like the argument of that name.
+    """
+    dtype = _dtype_of(x)
+    layer = _simple_rnn_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
+    d_x, (d_h0,), (d_kernel, d_recurrent, d_bias) = layer_gradients(layer, x, [h0], dhs)
+    return {"x": d_x, "h0": d_h0, "kernel": d_kernel, "recurrent_kernel": d_recurrent,
+            "bias": d_bias}
+
+
+@_outputs("clipped_list", "global_norm")
+def clip_by_global_norm(grads, clip_norm):
+    """`tf.clip_by_global_norm`.
+
+    Args:
+        grads: list of arrays of any shapes.
+        clip_norm: a positive float.
+
+    Returns:
+        `(clipped_list, global_norm)`: the arrays scaled by
+        `clip_norm / max(global_norm, clip_norm)`, and the norm before clipping.
+    """
+    tf, _ = import_tensorflow()
+    clipped, norm = tf.clip_by_global_norm([tf.constant(g) for g in grads], clip_norm)
+    return _numpy(clipped), np.asarray(norm)
+
+
+# --- LSTM --------------------------------------------------------------------------------
+
+
+@_outputs("hs", "h_T", "c_T")
+def lstm_forward(x, h0, c0, kernel, recurrent_kernel, bias):
+    """`LSTM(units, return_sequences=True, return_state=True)`, `initial_state=[h0, c0]`.
+
+    Args:
+        x: `(batch, time, D)`; h0, c0: `(batch, H)`.
+        kernel: `(D, 4H)`; recurrent_kernel: `(H, 4H)`; bias: `(4H,)`,
+        gates in Keras's order i, f, c, o.
+
+    Returns:
+        `(hs, h_T, c_T)`: shapes `(batch, time, H)`, `(batch, H)`, `(batch, H)`.
+    """
+    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, _dtype_of(x))
+    return tuple(_numpy(layer(x, initial_state=[h0, c0])))
+
+
+@_outputs("h_t", "c_t")
+def lstm_cell_forward(x_t, h_prev, c_prev, kernel, recurrent_kernel, bias):
+    """One step of `LSTM`.
+
+    Args:
+        x_t: `(batch, D)`; h_prev, c_prev: `(batch, H)`; weights as `lstm_forward`.
+
+    Returns:
+        `(h_t, c_t)`, each `(batch, H)`.
+    """
+    _, h_t, c_t = lstm_forward(
+        np.asarray(x_t)[:, None, :], h_prev, c_prev, kernel, recurrent_kernel, bias
+    )
+    return h_t, c_t
+
+
+@_outputs("x", "h0", "c0", "kernel", "recurrent_kernel", "bias")
+def lstm_backward(x, h0, c0, kernel, recurrent_kernel, bias, dhs):
+    """Gradients of `sum(hs * dhs)` for an LSTM, by `tf.GradientTape`.
+
+    Returns:
+        dict with keys "x", "h0", "c0", "kernel", "recurrent_kernel", "bias".
+    """
+    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, _dtype_of(x))
+    d_x, (d_h0, d_c0), (d_k, d_rk, d_b) = layer_gradients(layer, x, [h0, c0], dhs)
+    return {"x": d_x, "h0": d_h0, "c0": d_c0, "kernel": d_k, "recurrent_kernel": d_rk,
+            "bias": d_b}
+
+
+# --- GRU ---------------------------------------------------------------------------------
+
+
+@_outputs("hs")
+def gru_forward(x, h0, kernel, recurrent_kernel, bias, reset_after=True):
+    """`GRU(units, return_sequences=True, reset_after=...)` with `initial_state=h0`.
+
+    Args:
+        x: `(batch, time, D)`; h0: `(batch, H)`.
+        kernel: `(D, 3H)`; recurrent_kernel: `(H, 3H)`, gates in Keras's order z, r, h.
+        bias: `(2, 3H)` when `reset_after=True` (input row, recurrent row), else `(3H,)`.
+        reset_after: where the reset gate is applied (Keras's default is True).
+
+    Returns:
+        hs: `(batch, time, H)`.
+    """
+    layer = _gru_layer(
+        np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, _dtype_of(x)
+    )
+    return np.asarray(layer(x, initial_state=[h0]))
+
+
+@_outputs("h_t")
+def gru_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias, reset_after=True):
+    """One step of `GRU`, either `reset_after` mode.
+
+    Returns:
+        h_t: `(batch, H)`.
+    """
+    return gru_forward(
+        np.asarray(x_t)[:, None, :], h_prev, kernel, recurrent_kernel, bias, reset_after
+    )[:, 0]
+
+
+@_outputs("x", "h0", "kernel", "recurrent_kernel", "bias")
+def gru_backward(x, h0, kernel, recurrent_kernel, bias, dhs, reset_after=True):
+    """Gradients of `sum(hs * dhs)` for a GRU, by `tf.GradientTape`.
+
+    Returns:
+        dict with keys "x", "h0", "kernel", "recurrent_kernel", "bias".
+    """
+    layer = _gru_layer(
+        np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, _dtype_of(x)
+    )
+    d_x, (d_h0,), (d_k, d_rk, d_b) = layer_gradients(layer, x, [h0], dhs)
+    return {"x": d_x, "h0": d_h0, "kernel": d_k, "recurrent_kernel": d_rk, "bias": d_b}
+
+
+# --- Bidirectional, stacked, attention ---------------------------------------------------
+
+
+@_outputs("hs")
+def bidirectional_rnn_forward(x, forward_weights, backward_weights):
+    """`Bidirectional(SimpleRNN(units, return_sequences=True))`, `merge_mode="concat"`.
+
+    Args:
+        x: `(batch, time, D)`.
+        forward_weights, backward_weights: `(kernel, recurrent_kernel, bias)`
+        tuples for each direction. Initial states are zero.
+
+    Returns:
+        hs: `(batch, time, 2H)`, forward states then backward states, both in time order.
+    """
+    _, keras = import_tensorflow()
+    dtype = _dtype_of(x)
+    units = np.shape(forward_weights[0])[1]
+    layer = keras.layers.Bidirectional(
+        keras.layers.SimpleRNN(units, return_sequences=True, dtype=dtype),
+        merge_mode="concat",
+        dtype=dtype,
+    )
+    _loaded(layer, (None, None, np.shape(x)[-1]), [*forward_weights, *backward_weights])
+    return np.asarray(layer(x))
+
+
+@_outputs("hs")
+def stacked_rnn_forward(x, layers):
+    """A `keras.Sequential` stack of `SimpleRNN(return_sequences=True)` layers.
+
+    Args:
+        x: `(batch, time, D)`.
+        layers: list of `(kernel, recurrent_kernel, bias)`, bottom layer first.
+        Initial states are zero.
+
+    Returns:
+        hs: the top layer's states, `(batch, time, H_top)`.
+    """
+    _, keras = import_tensorflow()
+    dtype = _dtype_of(x)
+    model = keras.Sequential(
+        [keras.layers.SimpleRNN(np.shape(k)[1], return_sequences=True, dtype=dtype)
+         for k, _, _ in layers]
+    )
+    model.build((None, None, np.shape(x)[-1]))
+    model.set_weights([np.asarray(w) for weights in layers for w in weights])
+    return np.asarray(model(x))
+
+
+@_outputs("output")
+def dot_product_attention(query, value, key=None):
+    """`keras.layers.Attention()([query, value, key])`: Luong dot-product, no scaling.
+
+    Args:
+        query: `(batch, Tq, dim)`; value: `(batch, Tv, dim)`;
+        key: `(batch, Tv, dim)` or None, in which case the value is the key.
+
+    Returns:
+        output: `(batch, Tq, dim)`, the attention-weighted sum of values.
+    """
+    _, keras = import_tensorflow()
+    layer = keras.layers.Attention(dtype=_dtype_of(query))
+    inputs = [query, value] if key is None else [query, value, key]
+    return np.asarray(layer(inputs))
+
+
+def attention_weights(query, value, key=None):
+    """The attention distribution `keras.layers.Attention` computes, `(batch, Tq, Tv)`."""
+    _, keras = import_tensorflow()
+    layer = keras.layers.Attention(dtype=_dtype_of(query))
+    inputs = [query, value] if key is None else [query, value, key]
+    _, scores = layer(inputs, return_attention_scores=True)
+    return np.asarray(scores)
