@@ -13,3 +13,8 @@ Modules:
 """
 
 __version__ = "0.1.0"
+
+from rnncourse.cases import Case, make_cases  # noqa: E402 - after the docstring and version
+from rnncourse.checks import check  # noqa: E402
+
+__all__ = ["Case", "check", "make_cases"]

@@ -40,6 +40,29 @@ def _dtype_of(array) -> str:
     return str(dtype)
 
 
+def _require_shape(name, array, shape):
+    """Raise a ValueError naming `name` unless `array` has `shape` (None = any size)."""
+    actual = np.shape(array)
+    if len(actual) != len(shape) or any(e is not None and e != a for e, a in zip(shape, actual)):
+        wanted = str(tuple("?" if e is None else e for e in shape)).replace("'", "")
+        raise ValueError(f"{name} should have shape {wanted}, got {actual}")
+
+
+def _check_recurrent(x, states, kernel, recurrent_kernel, bias, gates, bias_rows=1):
+    """Validate a recurrent layer's inputs against Keras's weight layout."""
+    _require_shape("x", x, (None, None, None))
+    batch, _, input_dim = np.shape(x)
+    _require_shape("kernel", kernel, (input_dim, None))
+    units, rest = divmod(np.shape(kernel)[1], gates)
+    if rest:
+        raise ValueError(f"kernel's second axis must be {gates} * units, got {np.shape(kernel)}")
+    _require_shape("recurrent_kernel", recurrent_kernel, (units, gates * units))
+    _require_shape("bias", bias, (gates * units,) if bias_rows == 1 else (2, gates * units))
+    for name, state in states.items():
+        _require_shape(name, state, (batch, units))
+    return _dtype_of(x)
+
+
 def _loaded(layer, input_shape, weights):
     """Build `layer` for `input_shape` and load `weights` (Keras's own order)."""
     layer.build(input_shape)
@@ -90,7 +113,7 @@ def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
     Returns:
         hs: every hidden state, shape `(batch, time, H)`.
     """
-    dtype = _dtype_of(x)
+    dtype = _check_recurrent(x, {"h0": h0}, kernel, recurrent_kernel, bias, gates=1)
     layer = _simple_rnn_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
     return np.asarray(layer(x, initial_state=[h0]))
 
@@ -149,7 +172,8 @@ def rnn_backward(x, h0, kernel, recurrent_kernel, bias, dhs):
         dict with keys "x", "h0", "kernel", "recurrent_kernel", "bias", each
         shaped like the argument of that name.
     """
-    dtype = _dtype_of(x)
+    dtype = _check_recurrent(x, {"h0": h0}, kernel, recurrent_kernel, bias, gates=1)
+    _require_shape("dhs", dhs, np.shape(x)[:2] + (np.shape(h0)[1],))
     layer = _simple_rnn_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
     d_x, (d_h0,), (d_kernel, d_recurrent, d_bias) = layer_gradients(layer, x, [h0], dhs)
     return {"x": d_x, "h0": d_h0, "kernel": d_kernel, "recurrent_kernel": d_recurrent,
@@ -188,7 +212,8 @@ def lstm_forward(x, h0, c0, kernel, recurrent_kernel, bias):
     Returns:
         `(hs, h_T, c_T)`: shapes `(batch, time, H)`, `(batch, H)`, `(batch, H)`.
     """
-    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, _dtype_of(x))
+    dtype = _check_recurrent(x, {"h0": h0, "c0": c0}, kernel, recurrent_kernel, bias, gates=4)
+    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
     return tuple(_numpy(layer(x, initial_state=[h0, c0])))
 
 
@@ -215,7 +240,8 @@ def lstm_backward(x, h0, c0, kernel, recurrent_kernel, bias, dhs):
     Returns:
         dict with keys "x", "h0", "c0", "kernel", "recurrent_kernel", "bias".
     """
-    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, _dtype_of(x))
+    dtype = _check_recurrent(x, {"h0": h0, "c0": c0}, kernel, recurrent_kernel, bias, gates=4)
+    layer = _lstm_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
     d_x, (d_h0, d_c0), (d_k, d_rk, d_b) = layer_gradients(layer, x, [h0, c0], dhs)
     return {"x": d_x, "h0": d_h0, "c0": d_c0, "kernel": d_k, "recurrent_kernel": d_rk,
             "bias": d_b}
@@ -237,9 +263,9 @@ def gru_forward(x, h0, kernel, recurrent_kernel, bias, reset_after=True):
     Returns:
         hs: `(batch, time, H)`.
     """
-    layer = _gru_layer(
-        np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, _dtype_of(x)
-    )
+    dtype = _check_recurrent(x, {"h0": h0}, kernel, recurrent_kernel, bias, gates=3,
+                             bias_rows=2 if reset_after else 1)
+    layer = _gru_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, dtype)
     return np.asarray(layer(x, initial_state=[h0]))
 
 
@@ -262,9 +288,9 @@ def gru_backward(x, h0, kernel, recurrent_kernel, bias, dhs, reset_after=True):
     Returns:
         dict with keys "x", "h0", "kernel", "recurrent_kernel", "bias".
     """
-    layer = _gru_layer(
-        np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, _dtype_of(x)
-    )
+    dtype = _check_recurrent(x, {"h0": h0}, kernel, recurrent_kernel, bias, gates=3,
+                             bias_rows=2 if reset_after else 1)
+    layer = _gru_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, reset_after, dtype)
     d_x, (d_h0,), (d_k, d_rk, d_b) = layer_gradients(layer, x, [h0], dhs)
     return {"x": d_x, "h0": d_h0, "kernel": d_k, "recurrent_kernel": d_rk, "bias": d_b}
 

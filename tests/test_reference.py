@@ -97,3 +97,21 @@ def test_gradcheck_rejects_bad_arguments():
         numerical_gradient(np.sin, (x,), 3, x)
     with pytest.raises(TypeError, match="float64"):
         numerical_gradient(np.sin, (x.astype(np.float32),), 0, x.astype(np.float32))
+
+
+@pytest.mark.parametrize(
+    ("exercise", "position", "bad_shape", "message"),
+    [
+        ("rnn_forward", 0, (3, 4), r"x should have shape \(\?, \?, \?\), got \(3, 4\)"),
+        ("rnn_forward", 1, (3, 7), r"h0 should have shape \(3, 6\), got \(3, 7\)"),
+        ("rnn_forward", 3, (6, 5), r"recurrent_kernel should have shape \(6, 6\)"),
+        ("lstm_forward", 5, (6,), r"bias should have shape \(24,\), got \(6,\)"),
+        ("gru_forward", 4, (18,), r"bias should have shape \(2, 18\), got \(18,\)"),
+    ],
+)
+def test_reference_explains_wrong_shapes(exercise, position, bad_shape, message):
+    case = make_cases(exercise)[0]
+    args = list(case.args)
+    args[position] = np.zeros(bad_shape, dtype=case.dtype)
+    with pytest.raises(ValueError, match=message):
+        getattr(reference, exercise)(*args, **case.kwargs)
