@@ -16,7 +16,6 @@ Example:
 ...     return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)
 >>> check(rnn_cell_forward, reference.rnn_cell_forward, make_cases("rnn_cell_forward"))
 rnn_cell_forward matches Keras on all 8 cases.
-8
 """
 
 from __future__ import annotations
@@ -256,7 +255,7 @@ def _matching_mistakes(got, expected, case, names, mistakes):
 
 
 def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
-          verbose=True, from_scratch=True) -> int:
+          verbose=True, from_scratch=True) -> None:
     """Compare `student_fn` with the Keras `reference` on every case.
 
     Args:
@@ -271,7 +270,8 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
             Only our own tests turn this off, to check rnncourse's variants.
 
     Returns:
-        The number of cases checked.
+        None, on purpose: nbgrader reads a number left as a test cell's last
+        value as partial credit, so `check` must not return one.
 
     Raises:
         AssertionError: on the first case that fails, with a message that says
@@ -326,7 +326,7 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
     if not failures:
         if verbose:
             print(f"{name} matches Keras on all {len(cases)} cases.")
-        return len(cases)
+        return None
 
     message, *_, error = failures[0]
     # A mistake can show only on some shapes (e.g. a swapped kernel when D == H),
