@@ -362,7 +362,7 @@ def diagnose(student_fn, exercise: str, case: Case) -> list[Mistake]:
     Example:
 
     >>> diagnose(my_gru, "gru_forward", make_cases("gru_forward")[0])  # doctest: +SKIP
-    [Mistake(name='pytorch_update', ...)]
+    [Mistake(name='update_gate_reversed', ...)]
     """
     from rnncourse import reference
 

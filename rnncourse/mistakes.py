@@ -27,7 +27,7 @@ class Mistake:
     """A named wrong variant of an exercise function.
 
     Args:
-        name: a short identifier, e.g. "gru_pytorch_update".
+        name: a short identifier, e.g. "update_gate_reversed".
         hint: what to tell the student when their output matches this variant.
         fn: the variant, with the exercise's signature.
     """
@@ -103,7 +103,7 @@ def _lstm_step(kernel, recurrent_kernel, bias, *, order=(0, 1, 2, 3), use_bias=T
 
 
 def _gru_step(kernel, recurrent_kernel, bias, reset_after, *, order=(0, 1, 2), use_bias=True,
-              pytorch_update=False, mode=None, recurrent_bias=True, bias_inside_reset=True,
+              reversed_update=False, mode=None, recurrent_bias=True, bias_inside_reset=True,
               candidate=np.tanh, transpose_blocks=False):
     """`mode` overrides where the reset gate goes ("after" or "before" the matmul)."""
     mode = mode or ("after" if reset_after else "before")
@@ -130,7 +130,7 @@ def _gru_step(kernel, recurrent_kernel, bias, reset_after, *, order=(0, 1, 2), u
             hh = candidate(x_t @ kh + bh + r * (h @ uh) + ch)
         else:
             hh = candidate(x_t @ kh + bh + (r * h) @ uh + ch)
-        if pytorch_update:
+        if reversed_update:
             return [(1.0 - z) * h + z * hh]
         return [z * h + (1.0 - z) * hh]
 
@@ -401,8 +401,9 @@ def _gru_permutations():
 
 
 _GRU_STEP_MISTAKES = (
-    ("pytorch_update", dict(pytorch_update=True),
-     "GRU update uses (1-z) on the old state: that is PyTorch's convention. Keras uses "
+    ("update_gate_reversed", dict(reversed_update=True),
+     "GRU update uses (1-z) on the old state, the form of Chung et al. (2014) and many "
+     "tutorials. Keras (like PyTorch and Cho et al. 2014) uses z on the old state: "
      "h_t = z * h_prev + (1 - z) * candidate."),
     ("reset_before_when_after", dict(mode="before"),
      "you applied the reset gate before the recurrent matmul, (r * h_prev) @ U_h: with "

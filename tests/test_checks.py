@@ -109,11 +109,11 @@ def test_wrong_shape_is_reported_with_both_shapes():
     assert "last_state_only" in message
 
 
-def test_gru_in_pytorch_convention_gets_the_pytorch_hint():
-    def pytorch_gru(x, h0, kernel, recurrent_kernel, bias, reset_after=True):
+def test_gru_with_the_update_gate_reversed_gets_named():
+    def reversed_gru(x, h0, kernel, recurrent_kernel, bias, reset_after=True):
         keras_style = solutions.gru_forward(x, h0, kernel, recurrent_kernel, bias, reset_after)
         del keras_style
-        # A student's own PyTorch-style loop: h = (1 - z) * h + z * candidate.
+        # A student's own loop in Chung et al.'s form: h = (1 - z) * h + z * candidate.
         units, h, hs = h0.shape[1], h0, []
         b_in, b_rec = (bias[0], bias[1]) if reset_after else (bias, 0.0 * bias)
         for t in range(x.shape[1]):
@@ -128,8 +128,8 @@ def test_gru_in_pytorch_convention_gets_the_pytorch_hint():
             hs.append(h)
         return np.stack(hs, axis=1)
 
-    message = _error(pytorch_gru, "gru_forward")
-    assert "PyTorch's convention" in message and "Keras uses" in message
+    message = _error(reversed_gru, "gru_forward")
+    assert "Hint (update_gate_reversed)" in message and "z on the old state" in message
 
 
 def test_a_function_that_calls_tensorflow_is_not_from_scratch():
