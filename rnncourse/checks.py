@@ -218,6 +218,14 @@ def _shape_hint(expected_shape, got_shape):
 def _compare(expected, got, dtype):
     """The first mismatching output, or None when everything agrees."""
     got_by_name = dict(got)
+    expected_names = [name for name, _ in expected]
+    missing = [n for n in expected_names if n not in got_by_name]
+    extra = [n for n in got_by_name if n not in expected_names]
+    if missing or extra:
+        detail = f"missing {missing}" if missing else f"unexpected extra {extra}"
+        return Mismatch((missing or extra)[0],
+                        f"expected the outputs {expected_names}, got {list(got_by_name)} "
+                        f"({detail}): return one array per input array.")
     for name, exp in expected:
         received = got_by_name[name]
         if exp.shape != received.shape:

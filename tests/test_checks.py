@@ -251,3 +251,12 @@ def test_check_rejects_bad_arguments():
         check(solutions.rnn_forward, None, cases)
     with pytest.raises(ValueError, match="non-empty list"):
         check(solutions.rnn_forward, reference.rnn_forward, [])
+
+
+@pytest.mark.parametrize("change", [lambda out: (out[0][:-1], out[1]),
+                                    lambda out: (out[0] + [out[0][0]], out[1])])
+def test_clipping_with_too_few_or_too_many_arrays_is_reported(change):
+    def wrong_count(grads, clip_norm):
+        return change(solutions.clip_by_global_norm(grads, clip_norm))
+
+    assert "return one array per input array" in _error(wrong_count, "clip_by_global_norm")

@@ -1,0 +1,6 @@
+# correct: one line, computed in the input dtype
+import numpy as np
+
+
+def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, bias):
+    return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)
