@@ -333,7 +333,8 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
 
     if not failures:
         if verbose:
-            print(f"{name} matches Keras on all {len(cases)} cases.")
+            count = "the case" if len(cases) == 1 else f"all {len(cases)} cases"
+            print(f"{name} matches Keras on {count}.")
         return None
 
     message, *_, error = failures[0]
