@@ -10,7 +10,7 @@ export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 export MPLBACKEND := Agg
 
-.PHONY: help venv lock book book-clean test check lint clean
+.PHONY: help venv lock book book-clean bench-book browser test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -18,6 +18,8 @@ help:
 	@echo "make check  quick loop: ruff + the fast tests"
 	@echo "make venv   create/update .venv (idempotent)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
+	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
+	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 
 venv: $(STAMP)
 
@@ -52,9 +54,28 @@ book: venv
 book-clean:
 	rm -rf _build/html _build/jupyter_execute _build/.doctrees _build/.jupyter_cache
 
-test: venv
+# tests/test_site.py drives the built site in headless Chromium. Debian's packages, not a
+# browser download (Selenium Manager is never used): installed only when one is missing.
+BROWSER_BINS := /usr/bin/chromium /usr/bin/chromedriver
+
+browser:
+	@for bin in $(BROWSER_BINS); do test -x $$bin || missing=1; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian's chromium and chromium-driver (for tests/test_site.py)"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+	    chromium chromium-driver >/dev/null; \
+	fi
+
+# Budgets: each chapter < 90 s (04_adding_experiment < 300 s), clean build < 10 min,
+# no-op rebuild < 30 s. Builds in a scratch copy, so _build/ here is left alone.
+bench-book: venv
+	python benchmarks/book_budget.py
+
+test: venv browser
 	ruff check .
-	python -m pytest -n 2 --dist loadgroup
+	python -m pytest -n 2 --dist loadfile
 
 check: venv
 	ruff check .

@@ -1,8 +1,114 @@
-"""Shared test setup: tests import `solutions` (correct NumPy answers) from this folder."""
+"""Shared test setup.
 
+* Tests import `solutions` (correct NumPy answers) from this folder.
+* `book_build` / `build_log`: the site is built ONCE per test run and shared by
+  test_book.py and test_site.py. Both modules are in `xdist_group("book")`, meant to put
+  them on one worker under `pytest -n 2 --dist loadgroup`. But pytest-xdist 3.8 groups by
+  rewriting `item._nodeid`, which pytest 9 no longer reads (Node.nodeid comes from
+  `_id`), so today loadgroup spreads them over both workers. The build is therefore also
+  guarded by a file lock plus the run's `testrun_uid`: whichever worker comes first
+  builds, the other waits and reuses that build (never two builds in one `_build`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
 import os
+import shutil
+import subprocess
 import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(__file__))
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+
+
+@dataclass(frozen=True)
+class BookBuild:
+    """The result of one `jupyter-book build`: its command, exit status and combined output."""
+
+    cmd: list[str]
+    returncode: int
+    log: str
+    html: Path
+
+
+def _jupyter_book() -> str:
+    """The jupyter-book next to this Python (the .venv), else the one on PATH."""
+    local = Path(sys.executable).parent / "jupyter-book"
+    found = str(local) if local.exists() else shutil.which("jupyter-book")
+    if found is None:
+        pytest.fail("jupyter-book is not installed: run `make venv` (it is in the [book] extra)")
+    return found
+
+
+def _build_book() -> BookBuild:
+    env = dict(os.environ)
+    # The same environment as the Makefile: .venv/bin first on PATH (nbgrader, kernels)
+    # and TensorFlow's C++ start-up chatter off.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
+    env.setdefault("MPLBACKEND", "Agg")
+    cmd = [_jupyter_book(), "build", ".", "--builder", "html", "-W", "-n", "--keep-going", "--all"]
+    proc = subprocess.run(
+        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
+    )
+    return BookBuild(cmd=cmd, returncode=proc.returncode, log=proc.stdout + proc.stderr, html=HTML)
+
+
+@pytest.fixture(scope="session")
+def book_build(request: pytest.FixtureRequest) -> BookBuild:
+    """Build the site once per session (`make book`'s command plus `--all`).
+
+    `--all` re-reads every page so every warning is re-emitted; the chapters' outputs come
+    from the execution cache, so a warm rebuild takes seconds. This fixture does not judge
+    the build: test_book.py checks its exit status and warnings, test_site.py only needs
+    the HTML (so one chapter's warning does not hide every browser check).
+    """
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:  # no xdist: this process is the whole run
+        return _build_book()
+    run = workerinput["testrunuid"]
+    state = ROOT / "_build" / ".pytest-book-build.json"
+    state.parent.mkdir(exist_ok=True)
+    with open(ROOT / "_build" / ".pytest-book-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if state.is_file():
+            saved = json.loads(state.read_text(encoding="utf8"))
+            if saved.pop("run") == run:
+                return BookBuild(**{**saved, "html": Path(saved["html"])})
+        result = _build_book()
+        saved = {"run": run, "cmd": result.cmd, "returncode": result.returncode}
+        saved.update(log=result.log, html=str(result.html))
+        state.write_text(json.dumps(saved), encoding="utf8")
+        return result
+
+
+@pytest.fixture(scope="session")
+def build_log(book_build: BookBuild) -> str:
+    """The build's combined stdout and stderr, once it has exited with 0."""
+    assert book_build.returncode == 0, (
+        f"`{' '.join(book_build.cmd)}` exited with {book_build.returncode}; expected 0. "
+        f"End of its output:\n{book_build.log[-4000:]}"
+    )
+    return book_build.log
+
+
+@pytest.fixture(scope="session")
+def site(book_build: BookBuild) -> Path:
+    """The built site's folder, as long as the build produced one (warnings or not)."""
+    index = book_build.html / "index.html"
+    assert index.is_file(), (
+        f"expected {index} after `{' '.join(book_build.cmd)}` (exit {book_build.returncode}). "
+        f"End of its output:\n{book_build.log[-4000:]}"
+    )
+    return book_build.html

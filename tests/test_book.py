@@ -1,18 +1,14 @@
 """The site builds with zero warnings and works with no network at all.
 
-One module-scoped fixture builds the book once (the same command as `make book`, plus
-`--all` so that every page is re-read and every warning is re-emitted; the chapters'
-outputs come from the execution cache, so a warm rebuild takes seconds). The other tests
-only read `_build/html`.
+The session fixture `build_log` (tests/conftest.py) builds the book once for the whole
+session, shared with test_site.py (the same command as `make book`, plus `--all` so that
+every page is re-read and every warning is re-emitted; the chapters' outputs come from the
+execution cache, so a warm rebuild takes seconds). The tests here only read `_build/html`.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -36,37 +32,6 @@ CHAPTERS = [
 # It is about the kernel's transport, not about the book, so it is the one line we skip.
 KERNEL_NOTICE = "Kernel is running over TCP without encryption"
 REMOTE = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
-
-
-def _jupyter_book() -> str:
-    """The jupyter-book next to this Python (the .venv), else the one on PATH."""
-    local = Path(sys.executable).parent / "jupyter-book"
-    found = str(local) if local.exists() else shutil.which("jupyter-book")
-    if found is None:
-        pytest.fail("jupyter-book is not installed: run `make venv` (it is in the [book] extra)")
-    return found
-
-
-@pytest.fixture(scope="module")
-def build_log() -> str:
-    """Build the site once for this module; return its combined stdout and stderr."""
-    env = dict(os.environ)
-    # The same environment as the Makefile: .venv/bin first on PATH (nbgrader, kernels)
-    # and TensorFlow's C++ start-up chatter off.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    env.setdefault("MPLBACKEND", "Agg")
-    cmd = [_jupyter_book(), "build", ".", "--builder", "html", "-W", "-n", "--keep-going", "--all"]
-    proc = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
-    )
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, (
-        f"`{' '.join(cmd)}` exited with {proc.returncode}; expected 0. "
-        f"End of its output:\n{log[-4000:]}"
-    )
-    return log
 
 
 class _AssetCollector(HTMLParser):
