@@ -8,7 +8,6 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Keep TensorFlow's C++ start-up chatter off stderr in every process we start.
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
-export MPLBACKEND := Agg
 
 .PHONY: help venv lock book book-clean bench-book browser test check lint clean
 

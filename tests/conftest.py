@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(__file__))
 
@@ -57,7 +56,9 @@ def _build_book() -> BookBuild:
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
-    env.setdefault("MPLBACKEND", "Agg")
+    # Kernels must keep matplotlib's inline backend, or plt.show() draws nothing and
+    # figure labels go undefined.
+    env.pop("MPLBACKEND", None)
     cmd = [_jupyter_book(), "build", ".", "--builder", "html", "-W", "-n", "--keep-going", "--all"]
     proc = subprocess.run(
         cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False
