@@ -1,0 +1,10 @@
+# wrong: returns the attention weights (batch, Tq, Tv) instead of the context weights @ value
+import numpy as np
+
+
+def dot_product_attention(query, value, key=None):
+    key = value if key is None else key
+    scores = query @ np.swapaxes(key, 1, 2)
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights = weights / weights.sum(axis=-1, keepdims=True)
+    return weights
