@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock book book-clean bench-book browser test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book browser test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -45,7 +45,16 @@ lock:
 # is dropped; everything else (and the exit status, via pipefail) passes through.
 BOOK_KERNEL_NOTICE := Kernel is running over TCP without encryption
 
-book: venv
+# The student versions offered for download on the site (nbgrader generate_assignment).
+STUDENT_NOTEBOOKS := book/student_notebooks/.released
+$(STUDENT_NOTEBOOKS): $(wildcard notebooks/*/*.ipynb) autograder/release.py $(STAMP)
+	rm -rf book/student_notebooks
+	python -m autograder release --out book/student_notebooks
+	@touch $@
+
+student-notebooks: $(STUDENT_NOTEBOOKS)
+
+book: venv student-notebooks
 	set -o pipefail; jupyter-book build . --builder html -W -n --keep-going 2>&1 \
 	  | { grep -v --line-buffered -F "$(BOOK_KERNEL_NOTICE)" || true; }
 

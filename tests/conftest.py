@@ -50,6 +50,12 @@ def _jupyter_book() -> str:
 
 
 def _build_book() -> BookBuild:
+    # The site offers the student notebooks for download, so release them first,
+    # exactly as `make book` does (stock nbgrader generate_assignment).
+    from autograder.release import release
+
+    shutil.rmtree(ROOT / "book" / "student_notebooks", ignore_errors=True)
+    release(ROOT / "book" / "student_notebooks")
     env = dict(os.environ)
     # The same environment as the Makefile: .venv/bin first on PATH (nbgrader, kernels)
     # and TensorFlow's C++ start-up chatter off.

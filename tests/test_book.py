@@ -8,6 +8,7 @@ execution cache, so a warm rebuild takes seconds). The tests here only read `_bu
 
 from __future__ import annotations
 
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -25,7 +26,9 @@ CHAPTERS = [
     "03_bptt",
     "04_variants",
     "05_keras",
+    "04_adding_experiment",
     "06_applications",
+    "assignments",
     "bibliography",
 ]
 # ipykernel >= 7.4 logs this on every kernel start (see the Makefile's `book` target).
@@ -170,3 +173,17 @@ def test_chapter_pages_have_launch_download_and_repository_buttons(build_log: st
     )
     assert "btn-download-source-button" in text, "expected the download button"
     assert 'href="https://github.com/rnncourse/rnncourse"' in text, "expected the repository button"
+
+
+def test_assignments_page_offers_every_student_notebook(build_log: str) -> None:
+    page = (HTML / "book" / "assignments.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="\.\./(_downloads/[^"]+\.ipynb)"', page)
+    sources = sorted(p.name for p in (ROOT / "notebooks").glob("*/*.ipynb"))
+    assert sorted(Path(link).name for link in links) == sources
+    for link in links:
+        notebook = json.loads((HTML / link).read_text(encoding="utf-8"))
+        text = "".join("".join(cell["source"]) for cell in notebook["cells"])
+        # The student version: the solutions are gone, and nothing hidden is left.
+        assert "raise NotImplementedError()" in text, link
+        for marker in ("BEGIN SOLUTION", "BEGIN HIDDEN TESTS"):
+            assert marker not in text, (link, marker)
