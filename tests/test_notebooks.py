@@ -1,0 +1,287 @@
+"""The exercise notebooks, through stock nbgrader: solutions pass, blanks fail, mutants are
+told apart from correct answers.
+
+For every assignment folder `notebooks/<assignment>/` (found at collection time, so a new
+notebook is covered as soon as it exists), in a scratch copy of the course root
+(tests/notebook_grading.py does the work, the repository is never written to):
+
+* the source notebook, executed as it is, passes every test (nbgrader's Python
+  `Validator`, all cells: no error and no stderr anywhere);
+* the generated student notebook fails every graded test, because of the missing
+  solution (`NotImplementedError`), not because of something else;
+* the mutation corpus `tests/mutants/<function>/{wrong,correct}_*.py`, dropped into student
+  submissions and graded by stock `nbgrader autograde`: every wrong mutant loses points on
+  its function's test cell, every correct one keeps full marks, and a wrong function
+  costs no points in another function's cell whose version is correct.
+
+All of it runs once per session (module fixture `graded`): every step is a subprocess
+(nbgrader, or a Python running the Validator), run on 3 threads, each assignment in its own
+course roots and gradebooks (at most 5 submissions per `nbgrader autograde` run, so the
+long assignments split evenly). Three threads, not two, on a 2-core machine: a step spends
+much of its time waiting (kernel start-up, TensorFlow's import), and 3 finished the five
+assignments in ~200 s where 2 took ~245 s. The results table is written to
+benchmarks/results/mutation_table.txt (and shown in failure messages).
+`RNNCOURSE_MUTANTS=/some/dir` grades another corpus; `RNNCOURSE_GRADING_WORKERS` sets the
+number of threads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from notebook_grading import (
+    MIN_CORRECT,
+    MIN_WRONG,
+    MUTANTS,
+    RESULTS,
+    corpus_problems,
+    discover_assignments,
+    discover_mutants,
+    excerpt,
+    format_table,
+    run_all,
+)
+
+ASSIGNMENTS = {a.name: a for a in discover_assignments()}
+FUNCTIONS = [
+    pytest.param(a.name, function, id=f"{a.name}-{function}")
+    for a in ASSIGNMENTS.values()
+    for function in a.function_names
+]
+TABLE = RESULTS / "mutation_table.txt"
+# Every test that needs the notebooks executed: one worker under `--dist loadgroup`.
+SLOW = [pytest.mark.slow, pytest.mark.xdist_group("notebooks")]
+
+
+def _needed(session: pytest.Session) -> list[str]:
+    """The assignments of this module's selected tests (all of them, unless -k says less)."""
+    names = set()
+    for item in session.items:
+        if item.module is not None and item.module.__name__ == __name__:
+            callspec = getattr(item, "callspec", None)
+            if callspec is not None and "assignment" in callspec.params:
+                names.add(callspec.params["assignment"])
+    return sorted(names)
+
+
+def _grade(names: list[str]) -> dict:
+    workers = int(os.environ.get("RNNCOURSE_GRADING_WORKERS", "3"))
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="rnncourse-grading-") as scratch:
+        results = run_all([ASSIGNMENTS[n] for n in names], Path(scratch), workers=workers)
+    seconds = time.perf_counter() - start
+    graded = {name: dataclasses.asdict(result) for name, result in results.items()}
+    rows = [row for r in graded.values() for row in (r["mutation"] or {}).get("rows", [])]
+    lines = [
+        f"Mutation table: {len(names)} assignment(s) graded with stock nbgrader autograde in "
+        f"{seconds:.0f} s on {workers} threads. Mutants from {MUTANTS}.",
+        "",
+        format_table(rows),
+        "",
+        "Wall time per step (s):",
+    ]
+    for name, r in graded.items():
+        steps = ", ".join(f"{step} {s:.0f}" for step, s in r["seconds"].items())
+        count = (r["mutation"] or {}).get("submissions", 0)
+        lines.append(f"  {name}: {steps} ({count} submissions)")
+    table = "\n".join(lines)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    TABLE.write_text(table + "\n", encoding="utf8")
+    return {"results": graded, "table": table}
+
+
+@pytest.fixture(scope="module")
+def graded(request: pytest.FixtureRequest) -> dict:
+    """Every selected assignment, generated, validated and mutation-graded, once per run.
+
+    Under pytest-xdist this module's tests may still land on both workers (see
+    tests/conftest.py on loadgroup), so the grading is guarded like the book build: a file
+    lock plus the run's `testrun_uid`; the first worker grades, the other reuses it.
+    """
+    names = _needed(request.session)
+    workerinput = getattr(request.config, "workerinput", None)
+    if workerinput is None:
+        outcome = _grade(names)
+    else:
+        key = f"{workerinput['testrunuid']}:{','.join(names)}"
+        base = Path(tempfile.gettempdir())
+        state = base / "rnncourse-notebooks-grading.json"
+        with open(base / "rnncourse-notebooks-grading.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            saved = json.loads(state.read_text("utf8")) if state.is_file() else {}
+            if saved.get("key") == key:
+                outcome = saved["outcome"]
+            else:
+                outcome = _grade(names)
+                state.write_text(json.dumps({"key": key, "outcome": outcome}), "utf8")
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if workerinput is None and capture is not None:
+        with capture.global_and_fixture_disabled():
+            print("\n" + outcome["table"] + f"\n(also in {TABLE})")
+    return outcome
+
+
+def _result(graded: dict, assignment: str, step: str) -> dict:
+    """The assignment's results, once `step` (and generating, which it needs) went well."""
+    result = graded["results"][assignment]
+    errors = {
+        name: error
+        for name, error in result["errors"].items()
+        if name == "generate_assignment" or name.startswith(step)
+    }
+    assert not errors, f"{assignment}: " + "\n".join(
+        f"{name} failed:\n{error}" for name, error in errors.items()
+    )
+    return result
+
+
+def _rows(graded: dict, assignment: str, function: str, kind: str) -> list[dict]:
+    result = _result(graded, assignment, "autograde")
+    return [
+        row
+        for row in result["mutation"]["rows"]
+        if row["function"] == function and row["kind"] == kind
+    ]
+
+
+def _with_table(graded: dict, assignment: str, message: str) -> str:
+    rows = (graded["results"][assignment]["mutation"] or {}).get("rows", [])
+    return (
+        f"{message}\n\nThe mutation table of {assignment} (all assignments: {TABLE}):\n"
+        + format_table(rows)
+    )
+
+
+def _describe(rows: list[dict]) -> str:
+    lines = []
+    for row in rows:
+        score = "not graded" if row["score"] is None else f"{row['score']:g}/{row['max_score']:g}"
+        lines.append(f"  {row['variant']} ({row['description']}) as {row['student']}: {score}")
+        lines += [f"      {line[:300]}" for line in excerpt(row["problem"])]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS), ids=str)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_source_notebook_passes_all_its_tests(graded: dict, assignment: str) -> None:
+    found = _result(graded, assignment, "validate source notebook")["source_validation"]
+    report = []
+    for notebook, result in found.items():
+        for cell in result.get("failed", []):
+            first = cell["source"].splitlines()[0] if cell["source"] else ""
+            report.append(f"{notebook}.ipynb, cell `{first}`:\n{cell['raw_error'][-1500:]}")
+        for key in ("changed", "type_changed"):
+            if result.get(key):
+                report.append(f"{notebook}.ipynb: the Validator reports {key} cells")
+    assert not report, (
+        f"{assignment}: the instructor's notebook, executed as it is, should pass every test "
+        "and write nothing to stderr (nbgrader scores such a cell zero). The Validator found:\n"
+        + "\n\n".join(report)
+    )
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS), ids=str)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_student_notebook_fails_every_graded_test(graded: dict, assignment: str) -> None:
+    result = _result(graded, assignment, "validate student notebook")
+    failed: dict[str, str] = {}
+    for notebook, found in result["student_validation"].items():
+        assert not found.get("changed") and not found.get("type_changed"), (
+            f"{assignment}/{notebook}.ipynb: the Validator says the generated student notebook "
+            f"has changed cells: {found}"
+        )
+        failed.update({cell["source"]: cell["raw_error"] for cell in found.get("failed", [])})
+    grade_cells = result["student_grade_cells"]
+    assert grade_cells, f"{assignment}: the student notebook has no graded cells"
+    passing = [gid for gid, source in grade_cells.items() if source not in failed]
+    assert not passing, (
+        f"{assignment}: in the student notebook (no solutions), these graded tests pass, so "
+        f"they give points for nothing: {passing}. A test cell must assert on the student's "
+        "function (and must not end with a number, which nbgrader reads as partial credit)."
+    )
+    unrelated = {
+        gid: failed[source][-600:]
+        for gid, source in grade_cells.items()
+        if "NotImplementedError" not in failed[source]
+    }
+    assert not unrelated, (
+        f"{assignment}: these graded tests fail in the student notebook, but not because the "
+        "solution is missing (no NotImplementedError), so something else is broken:\n"
+        + "\n".join(f"{gid}:\n{error}" for gid, error in unrelated.items())
+    )
+
+
+@pytest.mark.parametrize("assignment, function", FUNCTIONS)
+def test_mutation_corpus_is_complete(assignment: str, function: str) -> None:
+    problems = corpus_problems(function, discover_mutants(function))
+    assert not problems, (
+        f"{assignment}: the mutation corpus of `{function}` is not complete (at least "
+        f"{MIN_WRONG} wrong and {MIN_CORRECT} correct versions, each a self-contained "
+        "`def` with a first-line `# wrong: ...` or `# correct: ...` comment):\n"
+        + "\n".join(problems)
+    )
+
+
+@pytest.mark.parametrize("assignment, function", FUNCTIONS)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_every_wrong_mutant_loses_points(graded: dict, assignment: str, function: str) -> None:
+    rows = _rows(graded, assignment, function, "wrong")
+    if not rows:
+        pytest.skip(f"no wrong mutants of {function} (see test_mutation_corpus_is_complete)")
+    escaped = [row for row in rows if row["score"] is None or row["score"] >= row["max_score"]]
+    assert not escaped, _with_table(
+        graded,
+        assignment,
+        f"{assignment}: these wrong versions of `{function}` kept full marks on "
+        f"test_{function} (the hidden tests should catch them):\n{_describe(escaped)}",
+    )
+
+
+@pytest.mark.parametrize("assignment, function", FUNCTIONS)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_every_correct_mutant_keeps_full_marks(
+    graded: dict, assignment: str, function: str
+) -> None:
+    rows = _rows(graded, assignment, function, "correct")
+    if not rows:
+        pytest.skip(f"no correct mutants of {function} (see test_mutation_corpus_is_complete)")
+    lost = [row for row in rows if row["score"] is None or row["score"] < row["max_score"]]
+    assert not lost, _with_table(
+        graded,
+        assignment,
+        f"{assignment}: these correct versions of `{function}` lost points on "
+        f"test_{function}:\n{_describe(lost)}",
+    )
+
+
+@pytest.mark.parametrize("assignment, function", FUNCTIONS)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_a_wrong_function_costs_no_points_elsewhere(
+    graded: dict, assignment: str, function: str
+) -> None:
+    rows = [r for r in _rows(graded, assignment, function, "correct") if r["wrong_elsewhere"]]
+    if not rows:
+        pytest.skip(f"no submission puts a correct {function} next to a wrong other function")
+    lost = [row for row in rows if row["score"] is None or row["score"] < row["max_score"]]
+    assert not lost, _with_table(
+        graded,
+        assignment,
+        f"{assignment}: a correct `{function}` lost points on test_{function} because another "
+        f"function in the same submission was wrong (partial credit must be per function):\n"
+        + "\n".join(
+            f"  next to wrong {', '.join(row['wrong_elsewhere'])}:\n" + _describe([row])
+            for row in lost
+        ),
+    )
