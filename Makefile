@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock student-notebooks book book-clean bench-book browser test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade browser test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -19,6 +19,7 @@ help:
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
+	@echo "make bench-grade time each solution notebook and grading one submission"
 
 venv: $(STAMP)
 
@@ -80,6 +81,10 @@ browser:
 # no-op rebuild < 30 s. Builds in a scratch copy, so _build/ here is left alone.
 bench-book: venv
 	python benchmarks/book_budget.py
+
+# Budgets: each solution notebook < 60 s, grading one submission with stock nbgrader < 20 s.
+bench-grade: venv
+	python benchmarks/grade_budget.py
 
 test: venv browser
 	ruff check .
