@@ -23,7 +23,6 @@ JSON and as the printed table. Exit status 1 when something is over its budget.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import statistics
@@ -34,9 +33,10 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from report import write_report  # benchmarks/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
-RESULTS = Path(__file__).resolve().parent / "results"
 
 CHAPTER_BUDGET = 90.0
 CHAPTER_BUDGETS = {"04_adding_experiment": 300.0}
@@ -271,16 +271,7 @@ def main() -> int:
         "no-op rebuild < 30 s."
     )
     lines.append("OVER BUDGET: " + "; ".join(over) if over else "All within budget.")
-    table = "\n".join(lines)
-    print("\n" + table)
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    report["over_budget"] = over
-    (RESULTS / f"book_budget-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / f"book_budget-{stamp}.txt").write_text(table + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}/book_budget-{stamp}.{{json,txt}}")
-    return 1 if over else 0
+    return write_report("book_budget", report, "\n".join(lines), over)
 
 
 if __name__ == "__main__":

@@ -31,11 +31,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from report import write_report  # benchmarks/ is on sys.path when run as a script
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from notebook_grading import (  # noqa: E402
-    RESULTS,
     Assignment,
     build_submission,
     discover_assignments,
@@ -209,16 +210,7 @@ def main() -> int:
         f"stock `nbgrader autograde` (start-up included) < {GRADE_BUDGET:.0f} s.",
         "OVER BUDGET or FAILED: " + "; ".join(over) if over else "All within budget.",
     ]
-    table = "\n".join(lines)
-    print("\n" + table)
-
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    report["over_budget"] = over
-    (RESULTS / f"grade_budget-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n")
-    (RESULTS / f"grade_budget-{stamp}.txt").write_text(table + "\n")
-    print(f"\nwritten to {RESULTS.relative_to(ROOT)}/grade_budget-{stamp}.{{json,txt}}")
-    return 1 if over else 0
+    return write_report("grade_budget", report, "\n".join(lines), over)
 
 
 if __name__ == "__main__":
