@@ -2,18 +2,11 @@
 
 * Tests import `solutions` (correct NumPy answers) from this folder.
 * `book_build` / `build_log`: the site is built ONCE per test run and shared by
-  test_book.py and test_site.py. Both modules are in `xdist_group("book")`, meant to put
-  them on one worker under `pytest -n 2 --dist loadgroup`. But pytest-xdist 3.8 groups by
-  rewriting `item._nodeid`, which pytest 9 no longer reads (Node.nodeid comes from
-  `_id`), so today loadgroup spreads them over both workers. The build is therefore also
-  guarded by a file lock plus the run's `testrun_uid`: whichever worker comes first
-  builds, the other waits and reuses that build (never two builds in one `_build`).
+  test_book.py and test_site.py, even across xdist workers (tests/run_once.py).
 """
 
 from __future__ import annotations
 
-import fcntl
-import json
 import os
 import shutil
 import subprocess
@@ -22,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from run_once import once_per_run
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.dirname(__file__))
@@ -81,23 +75,11 @@ def book_build(request: pytest.FixtureRequest) -> BookBuild:
     the build: test_book.py checks its exit status and warnings, test_site.py only needs
     the HTML (so one chapter's warning does not hide every browser check).
     """
-    workerinput = getattr(request.config, "workerinput", None)
-    if workerinput is None:  # no xdist: this process is the whole run
-        return _build_book()
-    run = workerinput["testrunuid"]
-    state = ROOT / "_build" / ".pytest-book-build.json"
-    state.parent.mkdir(exist_ok=True)
-    with open(ROOT / "_build" / ".pytest-book-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if state.is_file():
-            saved = json.loads(state.read_text(encoding="utf8"))
-            if saved.pop("run") == run:
-                return BookBuild(**{**saved, "html": Path(saved["html"])})
+    def build() -> dict:
         result = _build_book()
-        saved = {"run": run, "cmd": result.cmd, "returncode": result.returncode}
-        saved.update(log=result.log, html=str(result.html))
-        state.write_text(json.dumps(saved), encoding="utf8")
-        return result
+        return {"cmd": result.cmd, "returncode": result.returncode, "log": result.log}
+
+    return BookBuild(**once_per_run(request, "book-build", build), html=HTML)
 
 
 @pytest.fixture(scope="session")

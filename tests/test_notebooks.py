@@ -28,8 +28,6 @@ number of threads.
 from __future__ import annotations
 
 import dataclasses
-import fcntl
-import json
 import os
 import tempfile
 import time
@@ -48,6 +46,7 @@ from notebook_grading import (
     format_table,
     run_all,
 )
+from run_once import once_per_run
 
 ASSIGNMENTS = {a.name: a for a in discover_assignments()}
 FUNCTIONS = [
@@ -103,24 +102,12 @@ def graded(request: pytest.FixtureRequest) -> dict:
 
     Under pytest-xdist this module's tests may still land on both workers (see
     tests/conftest.py on loadgroup), so the grading is guarded like the book build: a file
-    lock plus the run's `testrun_uid`; the first worker grades, the other reuses it.
+    lock (tests/run_once.py); the first worker grades, the other reuses it.
     """
     names = _needed(request.session)
+    outcome = once_per_run(request, "notebook-grading", lambda: _grade(names),
+                           key=",".join(names))
     workerinput = getattr(request.config, "workerinput", None)
-    if workerinput is None:
-        outcome = _grade(names)
-    else:
-        key = f"{workerinput['testrunuid']}:{','.join(names)}"
-        base = Path(tempfile.gettempdir())
-        state = base / "rnncourse-notebooks-grading.json"
-        with open(base / "rnncourse-notebooks-grading.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-            saved = json.loads(state.read_text("utf8")) if state.is_file() else {}
-            if saved.get("key") == key:
-                outcome = saved["outcome"]
-            else:
-                outcome = _grade(names)
-                state.write_text(json.dumps({"key": key, "outcome": outcome}), "utf8")
     capture = request.config.pluginmanager.getplugin("capturemanager")
     if workerinput is None and capture is not None:
         with capture.global_and_fixture_disabled():
