@@ -28,14 +28,14 @@ $(STAMP): pyproject.toml requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "rnncourse needs Python >= 3.10, found " + sys.version.split()[0]'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e ".[book,dev]"
+	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e ".[book,grade,dev]"
 	@touch $@
 
 # Exact versions for every package, resolved once in a scratch venv.
 lock:
 	rm -rf /tmp/rnncourse-lock && $(PYTHON) -m venv /tmp/rnncourse-lock
 	/tmp/rnncourse-lock/bin/python -m pip install --quiet --upgrade pip
-	/tmp/rnncourse-lock/bin/python -m pip install --quiet ".[book,dev]"
+	/tmp/rnncourse-lock/bin/python -m pip install --quiet ".[book,grade,dev]"
 	( echo "# Exact versions of every package. Regenerate with: make lock"; \
 	  /tmp/rnncourse-lock/bin/python -m pip freeze --exclude rnncourse ) > requirements.lock
 

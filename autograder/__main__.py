@@ -1,32 +1,111 @@
-"""Command line: `python -m autograder release --out DIR`."""
+"""Command line of the instructor pipeline (run from the repository root).
+
+    python -m autograder release --out DIR
+    python -m autograder autograde SUBMITTED --out OUT [--workers N] [--assignment A]
+                                   [--timeout S] [--memory GIB] [--db URL]
+                                   [--scheduler ADDRESS] [--force]
+    python -m autograder demo --out DIR
+
+Exit status: 0 when every submission got a grade (whatever its status), 1 when
+the grader itself failed on some submission (status `error`) or could not run,
+2 for bad arguments.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from autograder.release import release
+
+def _positive_int(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
-def main(argv: list[str] | None = None) -> int:
+def _positive_float(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _parser():
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="rnncourse's instructor pipeline")
     commands = parser.add_subparsers(dest="command", required=True)
+
     release_cmd = commands.add_parser(
         "release", help="write the student version of every assignment to DIR")
     release_cmd.add_argument("--out", required=True, type=Path, help="output folder")
     release_cmd.add_argument("--assignment", action="append",
                              help="release only this assignment (repeatable)")
-    args = parser.parse_args(argv)
+
+    grade_cmd = commands.add_parser(
+        "autograde", help="grade SUBMITTED/<student>/<assignment>/<notebook>.ipynb")
+    grade_cmd.add_argument("submitted", type=Path, help="nbgrader's submitted/ folder")
+    grade_cmd.add_argument("--out", required=True, type=Path,
+                           help="where grades.csv, feedback/ and the gradebook go")
+    grade_cmd.add_argument("--workers", type=_positive_int, default=os.cpu_count() or 1,
+                           help="parallel grading processes (default: the number of cores)")
+    grade_cmd.add_argument("--assignment", action="append",
+                           help="grade only this assignment (repeatable)")
+    grade_cmd.add_argument("--timeout", type=_positive_float, default=60.0,
+                           help="seconds each cell may run (default 60)")
+    grade_cmd.add_argument("--memory", type=_positive_float, default=3.0,
+                           help="GiB of memory per process running student code (default 3)")
+    grade_cmd.add_argument("--db", help="gradebook SQLAlchemy URL "
+                           "(default sqlite:///OUT/gradebook.db)")
+    grade_cmd.add_argument("--scheduler", help="a Dask scheduler address, e.g. "
+                           "tcp://10.0.0.5:8786 (default: a local process pool)")
+    grade_cmd.add_argument("--force", action="store_true",
+                           help="regrade submissions already graded with these settings")
+
+    demo_cmd = commands.add_parser("demo", help="write a demo class of submissions to DIR")
+    demo_cmd.add_argument("--out", required=True, type=Path)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "release":
+        from autograder.release import release
+
+        try:
+            written = release(args.out, args.assignment)
+        except (ValueError, RuntimeError) as err:
+            print(f"release failed: {err}", file=sys.stderr)
+            return 1
+        for path in written:
+            print(path)
+        return 0
+    if args.command == "demo":
+        from autograder.demo import write_class
+
+        students = write_class(args.out, other_assignments=("02_bptt",))
+        print(f"wrote {len(students)} students to {args.out}")
+        return 0
+
+    from autograder import engine, report
+    from autograder.references import SolutionFails
+
     try:
-        written = release(args.out, args.assignment)
-    except (ValueError, RuntimeError) as err:
-        print(f"release failed: {err}", file=sys.stderr)
+        rows = engine.autograde(
+            args.submitted, args.out, workers=args.workers, only=args.assignment,
+            timeout=args.timeout, memory_gib=args.memory, db_url=args.db,
+            scheduler=args.scheduler, force=args.force, progress=engine.progress_printer())
+    except (ValueError, FileNotFoundError) as err:
+        print(f"autograde: {err}", file=sys.stderr)
+        return 2
+    except SolutionFails as err:
+        print(f"autograde: the assignment itself is broken: {err}", file=sys.stderr)
         return 1
-    for path in written:
-        print(path)
-    return 0
+    print(report.summary(rows))
+    print(f"\ngrades: {args.out / 'grades.csv'}   feedback: {args.out / 'feedback'}")
+    return 1 if any(r["status"] == "error" for r in rows) else 0
 
 
 if __name__ == "__main__":

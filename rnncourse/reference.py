@@ -21,12 +21,14 @@ from __future__ import annotations
 import numpy as np
 
 from rnncourse.quiet_tf import import_tensorflow
+from rnncourse.reference_cache import cached
 
 
 def _outputs(*names):
-    """Record the names of a function's outputs, for messages."""
+    """Record the names of a function's outputs, for messages; look known calls up first."""
 
     def mark(fn):
+        fn = cached(fn)
         fn.output_names = names
         return fn
 

@@ -1,0 +1,377 @@
+"""The clean verdict: the instructor's tests, run where student code cannot reach.
+
+The test cells (hidden tests included) run here, in the grader's own process,
+with `check`, `reference` and NumPy that student code never touched. Each name a
+solution cell defines is replaced by a proxy that calls the student's function
+in a separate sandbox process (`autograder/sandbox.py`) and decodes what comes
+back with `rnncourse.codec`, which can carry arrays, numbers, containers, random
+generators and Keras models, but never code. Monkeypatching, `sys.modules`
+tricks, lying ndarray subclasses and silenced tracebacks all stay in the
+sandbox, so they cannot raise a score.
+
+Example:
+
+>>> spec = load_assignment("01_forward_pass").notebooks[0]           # doctest: +SKIP
+>>> outcomes = run_tests(spec, student_cells, workdir, timeout=30)   # doctest: +SKIP
+>>> outcomes["test_rnn_forward"].passed                              # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import ctypes
+import io
+import os
+import resource
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rnncourse import codec
+
+SANDBOX = Path(__file__).with_name("sandbox.py")
+MAX_REPLY_BYTES = 256 << 20
+MAX_RESTARTS = 50       # each restart also costs the test's own time limit
+
+
+class CellTimeout(Exception):
+    """A test cell ran past its time limit."""
+
+
+class SandboxDied(RuntimeError):
+    """The student's process ended (os._exit, a crash, or the memory cap)."""
+
+
+class CallTimeout(RuntimeError):
+    """The student's function did not return in time."""
+
+
+@dataclass
+class TestOutcome:
+    grade_id: str
+    points: float
+    passed: bool
+    message: str       # the error, for feedback ("" when passed)
+    output: str        # what the test printed
+    timed_out: bool = False
+
+
+def limited_env(workdir: str) -> dict:
+    """The environment of every process that runs student code."""
+    keep = ("PATH", "LANG", "LC_ALL", "PYTHONHASHSEED")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir, MPLBACKEND="Agg",
+               TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
+               MKL_NUM_THREADS="1", PYTHONWARNINGS="ignore", IPYTHONDIR=workdir,
+               JUPYTER_RUNTIME_DIR=workdir, PYTHONDONTWRITEBYTECODE="1")
+    return env
+
+
+def memory_limiter(max_bytes: int):
+    """A preexec_fn: cap the child's heap, and give it its own process group."""
+
+    def limit():
+        os.setsid()
+        if max_bytes:
+            resource.setrlimit(resource.RLIMIT_DATA, (max_bytes, max_bytes))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+    return limit
+
+
+class Sandbox:
+    """A student's code in its own process, restarted when it dies.
+
+    Args:
+        setup: the instructor's locked code cells (run before the guard is installed).
+        student: `(label, source)` of each cell the student wrote, in order.
+        from_scratch: forbid TensorFlow, Keras, PyTorch and JAX in the process.
+        workdir: the process's working folder (a copy of the submission's folder).
+        memory_bytes: the heap cap.
+        cell_timeout: seconds each student cell may take to run.
+    """
+
+    def __init__(self, setup, student, *, from_scratch, workdir, memory_bytes, cell_timeout):
+        self.setup, self.student = list(setup), list(student)
+        self.from_scratch, self.workdir = from_scratch, str(workdir)
+        self.memory_bytes, self.cell_timeout = memory_bytes, cell_timeout
+        self.proc = None
+        self.skipped: dict[str, str] = {}    # cell label -> why it was left out
+        self.cell_errors: list[list[str]] = []
+        self.restarts = 0
+        self.seed = None
+
+    # --- process ---------------------------------------------------------------------
+    def _start(self):
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-I", str(SANDBOX), str(to_child_r), str(from_child_w)],
+            pass_fds=(to_child_r, from_child_w), cwd=self.workdir,
+            env=limited_env(self.workdir), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=memory_limiter(self.memory_bytes))
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self._out, self._in = to_child_w, from_child_r
+        cells = [(label, src) for label, src in self.student if label not in self.skipped]
+        self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
+                    "workdir": self.workdir})
+        current = None
+        # Start-up imports NumPy (and TensorFlow for Keras assignments) before any cell.
+        deadline = time.monotonic() + 60 + self.cell_timeout
+        while True:
+            try:
+                message = self._receive(deadline)
+            except (SandboxDied, CallTimeout) as err:
+                self.kill()
+                if current is None:
+                    raise SandboxDied(f"the grading process could not start: {err}") from None
+                why = ("ran past the time limit" if isinstance(err, CallTimeout)
+                       else "ended the Python process")
+                self.skipped[current] = why
+                return self._restart()
+            if not isinstance(message, dict):
+                raise SandboxDied("the grading process sent something unexpected")
+            if "cell" in message:
+                current = str(message["cell"])
+                deadline = time.monotonic() + self.cell_timeout
+            elif "ready" in message:
+                self.cell_errors = message["ready"]
+                return None
+            else:
+                raise SandboxDied("the grading process sent something unexpected")
+
+    def _restart(self):
+        self.restarts += 1
+        if self.restarts > MAX_RESTARTS:
+            raise SandboxDied("your code ended the Python process too many times")
+        return self._start()
+
+    def kill(self):
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+            for fd in (self._out, self._in):
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            self.proc = None
+
+    close = kill
+
+    # --- messages --------------------------------------------------------------------
+    def _send(self, value):
+        data = codec.dumps(value)
+        try:
+            os.write(self._out, struct.pack("<I", len(data)))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(self._out, view):]
+        except (BrokenPipeError, OSError):
+            raise SandboxDied("your code ended the Python process") from None
+
+    def _read(self, n, deadline):
+        chunks, left = [], n
+        while left:
+            wait = deadline - time.monotonic()
+            if wait <= 0:
+                raise CallTimeout("ran past the time limit")
+            ready, _, _ = select.select([self._in], [], [], wait)
+            if not ready:
+                continue
+            chunk = os.read(self._in, min(left, 1 << 20))
+            if not chunk:
+                raise SandboxDied("your code ended the Python process")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def _receive(self, deadline):
+        (length,) = struct.unpack("<I", self._read(4, deadline))
+        if length > MAX_REPLY_BYTES:
+            raise SandboxDied(f"the reply was {length} bytes, more than the grader accepts")
+        return codec.loads(self._read(length, deadline))
+
+    # --- calls -----------------------------------------------------------------------
+    def call(self, name, args, kwargs, timeout):
+        if self.proc is None:
+            self._restart()
+        try:
+            if self.seed is not None:
+                # The test seeded Keras before this call: seed the student's process too.
+                self._send({"call": "__seed__", "args": [self.seed], "kwargs": {}})
+                self._receive(time.monotonic() + timeout)
+                self.seed = None
+            self._send({"call": name, "args": list(args), "kwargs": dict(kwargs)})
+            return self._receive(time.monotonic() + timeout)
+        except BaseException:       # a timeout, a death, or CellTimeout mid-call
+            self.kill()
+            raise
+
+
+def _builtin_exception(names):
+    for name in names:
+        cls = getattr(builtins, str(name), None)
+        if isinstance(cls, type) and issubclass(cls, Exception):
+            return cls
+    return RuntimeError
+
+
+class _Deadline:
+    """Raise CellTimeout in the grading thread once `seconds` have passed."""
+
+    def __init__(self, seconds):
+        self.seconds, self.thread_id = seconds, threading.get_ident()
+        self.end = time.monotonic() + seconds
+        self.timer = threading.Timer(seconds, self._fire)
+
+    def _fire(self):
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
+                                                   ctypes.py_object(CellTimeout))
+
+    def remaining(self):
+        return max(0.1, self.end - time.monotonic())
+
+    def __enter__(self):
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.timer.cancel()
+
+
+def _proxy(sandbox: Sandbox, name: str, deadline_box: list):
+    """A stand-in for the student's function `name` that runs it in the sandbox."""
+
+    def student_function(*args, **kwargs):
+        timeout = deadline_box[0].remaining() if deadline_box else 60
+        # The grader's own work (encoding, waiting) is not the student's: hide it from
+        # check()'s from-scratch profiler. The sandbox runs that check on the real call.
+        profiler = sys.getprofile()
+        sys.setprofile(None)
+        try:
+            reply = sandbox.call(name, args, kwargs, timeout)
+        except codec.EncodeError as err:
+            raise RuntimeError(f"the grader could not send the arguments: {err}") from None
+        except CallTimeout:
+            raise TimeoutError(f"{name} did not return within the time limit") from None
+        except SandboxDied as err:
+            raise RuntimeError(f"{name}: {err}") from None
+        finally:
+            sys.setprofile(profiler)
+        if not isinstance(reply, dict):
+            raise RuntimeError(f"{name}: the grading process sent something unexpected")
+        if "error" in reply:
+            kind, message, bases = (list(reply["error"]) + [[]])[:3]
+            cls = _builtin_exception([kind, *(bases or [])])
+            text = message if cls.__name__ == kind else f"{kind}: {message}"
+            raise cls(text)
+        for before, after in zip(args, reply.get("after") or []):
+            if isinstance(before, np.random.Generator) and \
+                    isinstance(after, np.random.Generator):
+                before.bit_generator.state = after.bit_generator.state
+            elif after is not None and hasattr(before, "set_weights"):
+                before.set_weights(after.get_weights())
+        return reply.get("ok")
+
+    student_function.__name__ = student_function.__qualname__ = name
+    return student_function
+
+
+def _seed_recorder(namespace, sandbox):
+    """Make `keras.utils.set_random_seed` in the tests seed the student's process too."""
+    keras = namespace.get("keras")
+    if keras is None:
+        return
+    original = keras.utils.set_random_seed
+
+    def set_random_seed(seed):
+        sandbox.seed = int(seed)
+        return original(seed)
+
+    namespace["keras"] = _KerasView(keras, set_random_seed)
+
+
+class _KerasView:
+    """`keras`, except that `keras.utils.set_random_seed` also seeds the sandbox."""
+
+    def __init__(self, keras, set_random_seed):
+        self._keras = keras
+        self.utils = _Override(keras.utils, set_random_seed=set_random_seed)
+
+    def __getattr__(self, name):
+        return getattr(self._keras, name)
+
+
+class _Override:
+    def __init__(self, module, **overrides):
+        self._module, self._overrides = module, overrides
+
+    def __getattr__(self, name):
+        return self._overrides.get(name) or getattr(self._module, name)
+
+
+def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30):
+    """Run every test cell of `spec` against the student's code in a sandbox.
+
+    Args:
+        spec: the notebook's `autograder.spec.NotebookSpec`.
+        student_cells: `(label, source)` of the student's code cells, in order.
+        workdir: the folder the student's code runs in.
+        timeout: seconds per test cell (and per student cell at start-up).
+        memory_bytes: the student process's heap cap.
+
+    Returns:
+        `(outcomes, sandbox_notes)`: a `TestOutcome` per test grade_id, and notes on
+        student cells that were left out because they ended the process or hung.
+    """
+    sandbox = Sandbox(spec.setup_sources, student_cells, from_scratch=spec.from_scratch,
+                      workdir=workdir, memory_bytes=memory_bytes, cell_timeout=timeout)
+    namespace = {"__name__": "__main__"}
+    deadline_box: list = []
+    outcomes = {}
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for source in spec.setup_sources:
+                exec(compile(source, "<setup>", "exec"), namespace)
+        _seed_recorder(namespace, sandbox)
+        for names in spec.student_names.values():
+            for name in names:
+                namespace[name] = _proxy(sandbox, name, deadline_box)
+        try:
+            # Start outside any test's time limit: a student cell may itself be slow.
+            sandbox._start()
+        except SandboxDied:
+            pass                    # every call will report it
+        for test in spec.tests:
+            printed = io.StringIO()
+            passed, message, timed_out = True, "", False
+            try:
+                with _Deadline(timeout) as deadline, contextlib.redirect_stdout(printed):
+                    deadline_box[:] = [deadline]
+                    exec(compile(test.source, f"<{test.grade_id}>", "exec"), namespace)
+            except CellTimeout:
+                passed, timed_out = False, True
+                message = f"TimeoutError: the test ran past its limit of {timeout:g} s"
+            except Exception as err:  # noqa: BLE001 - every failure is a lost test
+                passed, message = False, f"{type(err).__name__}: {err}"
+                if isinstance(err, TimeoutError):
+                    timed_out = True
+            outcomes[test.grade_id] = TestOutcome(test.grade_id, test.points, passed,
+                                                  message, printed.getvalue()[-20000:],
+                                                  timed_out)
+    finally:
+        sandbox.close()
+    notes = [f"cell {label} {why}; it was left out of the clean run"
+             for label, why in sandbox.skipped.items()]
+    return outcomes, notes, sandbox.cell_errors

@@ -1,0 +1,256 @@
+"""Grade a class: run the jobs in parallel, keep every result, then write the outputs.
+
+`autograde` is what `python -m autograder autograde` runs:
+
+1. find every (student, assignment) in SUBMITTED;
+2. compute Keras's reference outputs once (`references`);
+3. grade the jobs not already graded, in a local process pool (default) or on a
+   Dask cluster (`scheduler=ADDRESS`); each result is saved as soon as it arrives,
+   so an interrupted run loses nothing and a re-run resumes where it stopped;
+4. write the gradebook (one writer), `grades.csv`, the feedback and the
+   autograded notebooks, and return the rows for the summary.
+
+A result is reused when the submission's files and the grader's settings are
+unchanged and its status is not `error`; `force=True` regrades everything.
+
+Example:
+
+>>> rows = autograde(Path("submitted"), Path("out"), workers=2)   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict
+from pathlib import Path
+
+from autograder import gradebook, report
+from autograder.job import Settings, grade
+from autograder.references import reference_table
+from autograder.release import assignments
+from autograder.spec import load_assignment
+from autograder.submissions import Job, discover, fingerprint
+
+GRADER_VERSION = "1"
+
+
+# --- workers -------------------------------------------------------------------------
+
+def _init_worker(table):
+    from rnncourse import reference_cache
+
+    reference_cache.install(table)
+
+
+def _grade_in_worker(job, settings, table=None):
+    if table is not None:
+        _init_worker(table)
+    return grade(job, settings)
+
+
+class LocalPool:
+    """A pool of fresh processes (spawned: the parent may hold TensorFlow's threads)."""
+
+    def __init__(self, workers, table):
+        self.pool = ProcessPoolExecutor(max_workers=workers,
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_init_worker, initargs=(table,))
+
+    def run(self, jobs, settings):
+        futures = {self.pool.submit(_grade_in_worker, job, settings): job for job in jobs}
+        for future in as_completed(futures):
+            yield futures[future], future
+
+    def close(self):
+        self.pool.shutdown(cancel_futures=True)
+
+
+class DaskPool:
+    """The same jobs on a Dask distributed cluster."""
+
+    def __init__(self, address, table):
+        from distributed import Client
+
+        self.client = Client(address)
+        self.table = self.client.scatter(table, broadcast=True)
+
+    def run(self, jobs, settings):
+        from distributed import as_completed as dask_completed
+
+        futures = {self.client.submit(_grade_in_worker, job, settings, self.table,
+                                      pure=False, key=f"grade-{job.student_id}-"
+                                      f"{job.assignment_id}-{time.monotonic_ns()}"): job
+                   for job in jobs}
+        for future in dask_completed(futures):
+            yield futures[future], future
+
+    def close(self):
+        self.client.close()
+
+
+# --- results on disk -------------------------------------------------------------------
+
+def _settings_key(settings: Settings) -> str:
+    data = asdict(settings)
+    data.pop("reference_cache", None)       # where the cache lives does not change grades
+    root = Path(__file__).parent
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode() + GRADER_VERSION.encode())
+    for path in sorted(root.glob("*.py")) + sorted((root.parent / "notebooks").rglob("*.ipynb")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _result_path(out: Path, job: Job) -> Path:
+    return out / ".results" / job.student_id / f"{job.assignment_id}.json"
+
+
+def _save(out: Path, job: Job, result: dict):
+    """Write one result and its files atomically, as soon as it is known."""
+    path = _result_path(out, job)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for notebook in result.get("notebooks", []):
+        name = notebook["notebook"]
+        html, autograded = notebook.pop("feedback_html", None), notebook.pop("autograded", None)
+        if html:
+            _write(out / "feedback" / job.student_id / job.assignment_id /
+                   name.replace(".ipynb", ".html"), html)
+        if autograded:
+            _write(out / "autograded" / job.student_id / job.assignment_id / name, autograded)
+    _write(path, json.dumps(result, indent=1))
+
+
+def _write(path: Path, text: str):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _load(out: Path, job: Job, stamp: dict) -> dict | None:
+    path = _result_path(out, job)
+    try:
+        result = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if result.get("stamp") != stamp or result.get("status") == "error":
+        return None
+    return result
+
+
+# --- the run -------------------------------------------------------------------------------
+
+def autograde(submitted: Path, out: Path, *, workers: int | None = None,
+              only: list[str] | None = None, timeout: float = 60.0,
+              memory_gib: float = 3.0, db_url: str | None = None,
+              scheduler: str | None = None, force: bool = False,
+              progress=None) -> list[dict]:
+    """Grade every submission in `submitted` into `out`; see the module docstring.
+
+    Args:
+        submitted: nbgrader's `submitted/` folder.
+        out: where grades.csv, feedback/, autograded/ and the gradebook go.
+        workers: processes for the local pool (default: the number of cores).
+        only: grade only these assignment ids.
+        timeout: seconds per cell.
+        memory_gib: the memory cap of each process running student code.
+        db_url: the gradebook's SQLAlchemy URL (default `sqlite:///OUT/gradebook.db`).
+        scheduler: a Dask scheduler address; grades on that cluster instead.
+        force: regrade even unchanged submissions.
+        progress: called as `progress(done, total, row)` after each job.
+
+    Returns:
+        The grades.csv rows, one per (student, assignment).
+
+    Raises:
+        ValueError: a bad argument (unknown assignment, non-positive timeout...).
+        FileNotFoundError: `submitted` is not a folder.
+    """
+    if timeout <= 0:
+        raise ValueError(f"--timeout must be positive, got {timeout}")
+    if memory_gib <= 0:
+        raise ValueError(f"--memory must be positive, got {memory_gib}")
+    workers = workers or os.cpu_count() or 1
+    if workers < 1:
+        raise ValueError(f"--workers must be at least 1, got {workers}")
+    known = assignments()
+    unknown = sorted(set(only or []) - set(known))
+    if unknown:
+        raise ValueError(f"unknown assignment(s) {unknown}; known: {known}")
+    submitted, out = Path(submitted), Path(out)
+    jobs = discover(submitted, only)
+    out.mkdir(parents=True, exist_ok=True)
+    db_url = db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}"
+
+    specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in jobs} & set(known))}
+    table, table_path = reference_table(list(specs.values()), out / ".cache")
+    settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
+                        reference_cache=str(table_path.resolve()))
+    key = _settings_key(settings)
+
+    results, pending = {}, []
+    for job in jobs:
+        stamp = {"files": fingerprint(Path(job.folder)), "grader": key}
+        cached = None if force else _load(out, job, stamp)
+        if cached:
+            results[job.key] = cached
+        else:
+            pending.append((job, stamp))
+
+    done = len(results)
+    if progress:
+        for result in results.values():
+            progress(done, len(jobs), report.row(result))
+    if pending:
+        pool = DaskPool(scheduler, table) if scheduler else LocalPool(workers, table)
+        stamps = {job.key: stamp for job, stamp in pending}
+        try:
+            for job, future in pool.run([job for job, _ in pending], settings):
+                try:
+                    result = future.result()
+                except Exception as err:  # noqa: BLE001 - a lost worker is an error row
+                    result = {"student_id": job.student_id, "assignment_id": job.assignment_id,
+                              "status": "error", "score": None, "max_score": None,
+                              "notes": [f"the grading worker failed: {type(err).__name__}: "
+                                        f"{err}"[:1000]], "notebooks": []}
+                result["stamp"] = stamps[job.key]
+                _save(out, job, result)
+                results[job.key] = result
+                done += 1
+                if progress:
+                    progress(done, len(jobs), report.row(result))
+        finally:
+            pool.close()
+
+    ordered = [results[job.key] for job in jobs]
+    gradebook.record(db_url, specs, ordered)
+    rows = [report.row(r) for r in ordered]
+    report.write_csv(out / "grades.csv", rows)
+    return rows
+
+
+def progress_printer(stream=sys.stderr):
+    """A progress bar on a terminal, one line per job otherwise."""
+    start = time.monotonic()
+
+    def show(done, total, row):
+        elapsed = time.monotonic() - start
+        if stream.isatty():
+            width = 30
+            filled = int(width * done / max(total, 1))
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} "
+                         f"{elapsed:5.0f} s  {row['student_id'][:20]:20} {row['status']:16}")
+            if done == total:
+                stream.write("\n")
+        else:
+            stream.write(f"[{done}/{total}] {row['student_id']}/{row['assignment_id']}: "
+                         f"{row['status']} {row['score']}/{row['max_score']} "
+                         f"({elapsed:.0f} s)\n")
+        stream.flush()
+
+    return show

@@ -1,0 +1,94 @@
+"""Feedback HTML in nbgrader's own template, without the hidden tests.
+
+Stock nbgrader renders the autograded notebook, hidden tests and tracebacks
+included (nbgrader #917). Here each test cell shows the source students were
+given, what the clean run printed, and the failure message only: no traceback,
+whose frames would quote the hidden lines. Long lines are wrapped so that no
+message scrolls sideways. Scores come from the clean verdict.
+
+Example:
+
+>>> html = render(notebook, spec, outcomes, notes, student_id="alice")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import textwrap
+
+import nbformat
+from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from traitlets.config import Config
+
+from autograder.spec import HIDDEN, nbgrader_meta
+
+WRAP = 100
+
+
+def _wrap(text: str) -> str:
+    lines = []
+    for line in text.splitlines() or [""]:
+        indent = len(line) - len(line.lstrip())
+        lines += textwrap.wrap(line, WRAP, subsequent_indent=" " * (indent + 2),
+                               break_long_words=True, replace_whitespace=False) or [""]
+    return "\n".join(lines)
+
+
+def _exporter() -> HTMLExporter:
+    import nbgrader
+
+    root = os.path.dirname(nbgrader.__file__)
+    config = Config()
+    config.HTMLExporter.template_name = "feedback"
+    config.HTMLExporter.extra_template_basedirs = [
+        os.path.join(root, "server_extensions", "formgrader", "templates")]
+    config.HTMLExporter.extra_template_paths = [os.path.join(
+        root, "server_extensions", "formgrader", "static", "node_modules", "bootstrap",
+        "dist", "css")]
+    exporter = HTMLExporter(config=config)
+    exporter.register_preprocessor(CSSHTMLHeaderPreprocessor(config=config), enabled=True)
+    return exporter
+
+
+def feedback_notebook(notebook, spec, outcomes, notes):
+    """The notebook students get back: visible tests, clean results, scores per cell."""
+    notebook = copy.deepcopy(notebook)
+    for cell in notebook.cells:
+        meta = nbgrader_meta(cell)
+        grade_id = meta.get("grade_id")
+        if grade_id in outcomes:
+            outcome = outcomes[grade_id]
+            cell.source = HIDDEN.sub("", cell.source).rstrip() + "\n"
+            cell.outputs = []
+            if outcome.output.strip():
+                cell.outputs.append(nbformat.v4.new_output(
+                    "stream", name="stdout", text=_wrap(outcome.output)))
+            if not outcome.passed:
+                ename, _, evalue = outcome.message.partition(": ")
+                cell.outputs.append(nbformat.v4.new_output(
+                    "error", ename=ename or "Error", evalue=evalue,
+                    traceback=[_wrap(outcome.message)]))
+            meta["score"] = outcome.points if outcome.passed else 0.0
+            meta["points"] = outcome.points
+        elif meta.get("solution"):
+            meta["comment"] = None
+        elif cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
+            cell.source = HIDDEN.sub("", cell.source)
+    if notes:
+        text = "**Notes from the grader**\n\n" + "\n".join(f"- {n}" for n in notes)
+        notebook.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+    return notebook
+
+
+def render(notebook, spec, outcomes, notes, *, student_id, assignment_id) -> str:
+    """Feedback HTML for one notebook (nbgrader's feedback template)."""
+    shown = feedback_notebook(notebook, spec, outcomes, notes)
+    score = sum(o.points for o in outcomes.values() if o.passed)
+    resources = {"nbgrader": {
+        "notebook": spec.name.removesuffix(".ipynb"), "assignment": assignment_id,
+        "student": student_id, "score": score, "max_score": spec.max_score,
+        "late_penalty": 0}}
+    html, _ = _exporter().from_notebook_node(shown, resources=resources)
+    return html

@@ -1,0 +1,185 @@
+"""Grade one submission: a pure job, notebook files in, scores, status and feedback out.
+
+A job reads only its own submission folder and the instructor's sources, writes
+only to a scratch folder it deletes, and returns a plain dict (JSON-ready), so a
+local process pool and a Dask cluster can run it alike.
+
+For each notebook of the assignment it:
+
+1. finds the file (a renamed copy is accepted, with a note) and reads it defensively;
+2. rebuilds the notebook to grade from the source (`submissions.merge`);
+3. runs it in a guarded kernel, as nbgrader would (`kernel_run`): the feedback's
+   outputs, and the in-kernel test results;
+4. runs the tests again where student code cannot reach them (`clean_run`):
+   the scores come from this clean verdict;
+5. compares the two: a test that passed in the kernel but fails in the clean run
+   means the submission changed the grading, so the status is `tampered`.
+
+Statuses, from most to least severe: `missing_notebook`, `invalid_notebook`,
+`error`, `tampered`, `kernel_died`, `timeout`, `graded`.
+
+Example:
+
+>>> result = grade(Job("alice", "01_forward_pass", "submitted/alice/01_forward_pass"),
+...                Settings(timeout=30))                          # doctest: +SKIP
+>>> result["status"], result["score"], result["max_score"]        # doctest: +SKIP
+('graded', 5.0, 5.0)
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import traceback
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import nbformat
+
+from autograder import clean_run, feedback, kernel_run
+from autograder.spec import load_assignment
+from autograder.submissions import BadNotebook, Job, locate, merge, read_notebook
+
+SEVERITY = ["missing_notebook", "invalid_notebook", "error", "tampered", "kernel_died",
+            "timeout", "graded"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    timeout: float = 60.0                 # seconds per cell
+    memory_bytes: int = 3 << 30           # heap cap of every process running student code
+    max_output_bytes: int = 1 << 20       # output kept per cell
+    reference_cache: str | None = None    # file of Keras outputs for the kernels
+
+
+def _worst(statuses):
+    return min(statuses, key=SEVERITY.index) if statuses else "graded"
+
+
+def _kernel_passed(cell, completed: bool) -> bool | None:
+    """Did a test cell pass in the kernel? None if it never finished."""
+    if not completed:
+        return None
+    return not any(o.output_type == "error" for o in cell.outputs)
+
+
+def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
+    """Grade one notebook of the assignment; see the module docstring."""
+    folder = Path(job.folder)
+    record = {"notebook": spec.name, "status": "graded", "score": 0.0,
+              "max_score": spec.max_score, "notes": [], "tests": {}, "feedback_html": None,
+              "autograded": None}
+    path, note = locate(folder, spec, taken)
+    if note:
+        record["notes"].append(note)
+    if path is None:
+        record["status"] = "missing_notebook"
+        return record
+    taken.add(path.name)
+    try:
+        submitted = read_notebook(path)
+    except (BadNotebook, OSError) as err:
+        record["status"] = "invalid_notebook"
+        record["notes"].append(str(err))
+        return record
+
+    merged = merge(submitted, spec)
+    record["notes"] += merged.notes
+    statuses = []
+    if merged.tests_touched:
+        statuses.append("tampered")
+        record["notes"].append("test cells were changed or removed ("
+                               + ", ".join(merged.tests_touched) + "): graded with the "
+                               "originals")
+    scratch = Path(tempfile.mkdtemp(prefix="rnncourse-grade-"))
+    try:
+        kernel_dir, clean_dir = scratch / "kernel", scratch / "clean"
+        for target in (kernel_dir, clean_dir):
+            shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.ipynb"))
+        executed = kernel_run.execute(
+            merged.notebook, kernel_dir, timeout=settings.timeout,
+            memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
+            reference_cache=settings.reference_cache)
+        outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
+            spec, merged.student_cells, clean_dir, timeout=settings.timeout,
+            memory_bytes=settings.memory_bytes)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    notebook = executed.notebook
+    if executed.died:
+        statuses.append("kernel_died")
+        record["notes"].append(executed.died)
+    for index in executed.timed_out:
+        statuses.append("timeout")
+        grade_id = notebook.cells[index].metadata.get("nbgrader", {}).get("grade_id")
+        record["notes"].append(f"cell {grade_id or index + 1} ran past the {settings.timeout:g} s "
+                               f"limit and was stopped")
+    if executed.truncated:
+        record["notes"].append(f"{len(executed.truncated)} cell(s) printed more than "
+                               f"{settings.max_output_bytes // 1024} KiB; the rest was dropped")
+    for note in sandbox_notes:
+        statuses.append("timeout" if "time limit" in note else "kernel_died")
+        record["notes"].append(note)
+    if any("MemoryError" in o.get("ename", "") for c in notebook.cells
+           for o in c.get("outputs", [])):
+        record["notes"].append(f"the code ran out of memory (the cap is "
+                               f"{settings.memory_bytes / 2**30:.1f} GiB)")
+
+    for label, error in cell_errors:
+        record["notes"].append(f"your cell {label} stopped with {error}; the code after "
+                               f"that point in the cell did not run")
+    tampered = []
+    for index, cell in enumerate(notebook.cells):
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id not in outcomes:
+            continue
+        outcome = outcomes[grade_id]
+        in_kernel = _kernel_passed(cell, index in executed.completed)
+        if in_kernel and not outcome.passed and not outcome.timed_out:
+            tampered.append(grade_id)
+        if outcome.timed_out:
+            statuses.append("timeout")
+        record["tests"][grade_id] = {
+            "points": outcome.points, "score": outcome.points if outcome.passed else 0.0,
+            "kernel_passed": in_kernel, "clean_passed": outcome.passed,
+            "message": outcome.message[:2000]}
+    if tampered:
+        statuses.append("tampered")
+        record["notes"].append(
+            "these tests passed inside your notebook but fail when your functions are "
+            "checked on their own: " + ", ".join(tampered) + ". Your notebook changed how "
+            "it was graded; the clean result counts")
+    record["score"] = sum(t["score"] for t in record["tests"].values())
+    record["status"] = _worst(statuses)
+    record["feedback_html"] = feedback.render(
+        notebook, spec, outcomes, record["notes"], student_id=job.student_id,
+        assignment_id=job.assignment_id)
+    record["autograded"] = nbformat.writes(feedback.feedback_notebook(notebook, spec, outcomes,
+                                                                      []))
+    return record
+
+
+def grade(job: Job, settings: Settings, spec=None) -> dict:
+    """Grade every notebook of `job`'s assignment. Never raises: errors become a status."""
+    result = {"student_id": job.student_id, "assignment_id": job.assignment_id,
+              "status": "error", "score": None, "max_score": None, "notes": [],
+              "notebooks": [], "settings": asdict(settings)}
+    try:
+        spec = spec or load_assignment(job.assignment_id)
+    except ValueError as err:
+        result["notes"].append(str(err))
+        return result
+    result["max_score"] = spec.max_score
+    try:
+        taken: set[str] = set()
+        for notebook_spec in spec.notebooks:
+            result["notebooks"].append(grade_notebook(job, notebook_spec, settings, taken))
+    except Exception as err:  # noqa: BLE001 - a grader failure must not lose the others
+        result["notes"].append(f"the grader failed: {type(err).__name__}: {err}"[:1000])
+        result["traceback"] = traceback.format_exc()[-5000:]
+        return result
+    result["status"] = _worst([nb["status"] for nb in result["notebooks"]])
+    result["score"] = sum(nb["score"] for nb in result["notebooks"])
+    result["notes"] = [n for nb in result["notebooks"] for n in nb["notes"]]
+    return result

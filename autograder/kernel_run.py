@@ -1,0 +1,162 @@
+"""Run a submission the way nbgrader does: in a Jupyter kernel, cell by cell.
+
+This is the in-kernel run. Its outputs are what the student sees in the
+feedback, and its test results are compared with the clean verdict
+(`autograder.clean_run`) to detect tampering. It never decides a score.
+
+The kernel is started by `kernel_launcher.py` with a heap cap and a write guard.
+Each cell gets `timeout` seconds and is then interrupted; a kernel that ignores
+the interrupt is killed when the whole run passes its budget. Output beyond
+`max_output_bytes` per cell is dropped, with a note.
+
+Example:
+
+>>> result = execute(notebook, workdir, timeout=30, memory_bytes=3 << 30)  # doctest: +SKIP
+>>> result.died, result.timed_out                                           # doctest: +SKIP
+(False, [])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient import NotebookClient
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+from autograder.clean_run import limited_env
+
+LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
+KERNEL_NAME = "rnncourse-grader"
+STARTUP_SECONDS = 60
+
+
+@dataclass
+class KernelResult:
+    notebook: nbformat.NotebookNode
+    died: str = ""                                  # why the kernel died, if it did
+    timed_out: list[int] = field(default_factory=list)   # indices of interrupted cells
+    completed: list[int] = field(default_factory=list)   # indices of cells that finished
+    truncated: list[int] = field(default_factory=list)   # indices of cells whose output was cut
+
+
+def _kernel_spec_dir() -> str:
+    """A kernelspec whose command is our launcher (made once per process)."""
+    folder = Path(tempfile.gettempdir()) / f"rnncourse-kernelspec-{os.getpid()}"
+    spec = folder / KERNEL_NAME
+    if not (spec / "kernel.json").exists():
+        spec.mkdir(parents=True, exist_ok=True)
+        (spec / "kernel.json").write_text(json.dumps({
+            "argv": [sys.executable, "-I", str(LAUNCHER), "-f", "{connection_file}"],
+            "display_name": "rnncourse grader", "language": "python"}))
+    return str(folder)
+
+
+class _GradingClient(NotebookClient):
+    """nbclient, plus a per-cell output cap and a record of interrupted cells."""
+
+    def __init__(self, *args, max_output_bytes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_output_bytes = max_output_bytes
+        self.output_bytes: dict[int, int] = {}
+        self.truncated: set[int] = set()
+        self.timed_out: list[int] = []
+        self.completed: list[int] = []
+        self._cell_index = None
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        self._cell_index = cell_index
+        result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        self.completed.append(cell_index)     # a cell the kernel died in never gets here
+        return result
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        if self._cell_index is not None:
+            self.timed_out.append(self._cell_index)
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def output(self, outs, msg, display_id, cell_index):
+        size = len(json.dumps(msg.get("content", {})))
+        used = self.output_bytes.get(cell_index, 0) + size
+        self.output_bytes[cell_index] = used
+        if used > self.max_output_bytes:
+            self.truncated.add(cell_index)
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+
+def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 20,
+            reference_cache=None) -> KernelResult:
+    """Execute `notebook` (changed in place) in a guarded kernel in `workdir`.
+
+    Args:
+        notebook: the notebook to run, as nbformat v4.
+        workdir: the kernel's working folder; the only place it may write.
+        timeout: seconds per cell before the cell is interrupted.
+        memory_bytes: the kernel's heap cap.
+        max_output_bytes: output kept per cell.
+        reference_cache: a file of Keras reference outputs (`rnncourse.reference_cache`).
+
+    Returns:
+        A `KernelResult`.
+    """
+    env = limited_env(str(workdir))
+    env.update(RNNCOURSE_KERNEL_MEMORY=str(memory_bytes), RNNCOURSE_KERNEL_WORKDIR=str(workdir))
+    if reference_cache:
+        env["RNNCOURSE_REFERENCE_CACHE"] = str(reference_cache)
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME,
+                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[_kernel_spec_dir()]))
+    client = _GradingClient(
+        notebook, km=km, timeout=timeout, startup_timeout=STARTUP_SECONDS, allow_errors=True,
+        interrupt_on_timeout=True, max_output_bytes=max_output_bytes,
+        error_on_timeout={"ename": "TimeoutError",
+                          "evalue": f"this cell ran for more than {timeout:g} s and was stopped",
+                          "traceback": []},
+        resources={"metadata": {"path": str(workdir)}})
+    result = KernelResult(notebook)
+    code_cells = sum(c.cell_type == "code" for c in notebook.cells)
+    budget = STARTUP_SECONDS + (timeout + 5) * (code_cells + 1)
+    killed = threading.Event()
+
+    def kill_kernel():
+        killed.set()
+        with contextlib.suppress(Exception):
+            os.killpg(km.provisioner.process.pid, signal.SIGKILL)
+
+    watchdog = threading.Timer(budget, kill_kernel)
+    watchdog.start()
+    try:
+        client.execute(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+    except DeadKernelError:
+        result.died = ("the kernel was stopped: it ignored an interrupt after a timeout"
+                       if killed.is_set() else
+                       "the kernel died (os._exit, exit(), a crash, or the memory cap)")
+    except CellTimeoutError:
+        result.died = "a cell ran past the time limit and the kernel could not be interrupted"
+    except RuntimeError as err:      # e.g. the kernel could not start
+        result.died = f"the kernel failed: {err}"[:500]
+    finally:
+        watchdog.cancel()
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+    result.timed_out = sorted(set(client.timed_out))
+    result.completed = sorted(set(client.completed) - set(client.timed_out))
+    result.truncated = sorted(client.truncated)
+    for index in result.truncated:
+        notebook.cells[index].outputs.append(nbformat.v4.new_output(
+            "stream", name="stdout",
+            text=f"\n[output truncated: more than {max_output_bytes // 1024} KiB]\n"))
+    return result
