@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade browser test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde browser test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -20,6 +20,7 @@ help:
 	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 	@echo "make bench-grade time each solution notebook and grading one submission"
+	@echo "make bench-autograde  our parallel autograder vs stock nbgrader on 40 submissions"
 
 venv: $(STAMP)
 
@@ -85,6 +86,12 @@ bench-book: venv
 # Budgets: each solution notebook < 60 s, grading one submission with stock nbgrader < 20 s.
 bench-grade: venv
 	python benchmarks/grade_budget.py
+
+# Not a budget: 40 submissions (10 students x assignments 01-04) graded by stock serial
+# `nbgrader autograde` and by `python -m autograder autograde --workers 2` (cold and warm),
+# in the same run; times, throughput ratio, score agreement. About 5 minutes on 2 cores.
+bench-autograde: venv
+	python benchmarks/autograde_vs_stock.py
 
 test: venv browser
 	ruff check .

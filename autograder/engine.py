@@ -138,7 +138,7 @@ def _load(out: Path, job: Job, stamp: dict) -> dict | None:
         result = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if result.get("stamp") != stamp or result.get("status") == "error":
+    if result.get("status") == "error" or (stamp is not None and result.get("stamp") != stamp):
         return None
     return result
 
@@ -165,7 +165,8 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         progress: called as `progress(done, total, row)` after each job.
 
     Returns:
-        The grades.csv rows, one per (student, assignment).
+        The grades.csv rows, one per (student, assignment): those graded now, and those
+        of other assignments graded by an earlier run whose files have not changed.
 
     Raises:
         ValueError: a bad argument (unknown assignment, non-positive timeout...).
@@ -183,12 +184,15 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
     if unknown:
         raise ValueError(f"unknown assignment(s) {unknown}; known: {known}")
     submitted, out = Path(submitted), Path(out)
-    jobs = discover(submitted, only)
+    everyone = discover(submitted)
+    jobs = [j for j in everyone if not only or j.assignment_id in only]
     out.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}"
 
-    specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in jobs} & set(known))}
-    table, table_path = reference_table(list(specs.values()), out / ".cache")
+    specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in everyone}
+                                                   & set(known))}
+    table, table_path = reference_table([specs[a] for a in sorted(
+        {j.assignment_id for j in jobs} & set(specs))], out / ".cache")
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
                         reference_cache=str(table_path.resolve()))
     key = _settings_key(settings)
@@ -201,6 +205,13 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
             results[job.key] = cached
         else:
             pending.append((job, stamp))
+    # Assignments left out with --assignment keep their earlier results, if still current.
+    earlier = {}
+    for job in everyone:
+        if job not in jobs:
+            result = _load(out, job, None)
+            if result and result.get("stamp", {}).get("files") == fingerprint(Path(job.folder)):
+                earlier[job.key] = result
 
     done = len(results)
     if progress:
@@ -227,7 +238,8 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         finally:
             pool.close()
 
-    ordered = [results[job.key] for job in jobs]
+    ordered = [results.get(job.key) or earlier.get(job.key) for job in everyone]
+    ordered = [r for r in ordered if r is not None]
     gradebook.record(db_url, specs, ordered)
     rows = [report.row(r) for r in ordered]
     report.write_csv(out / "grades.csv", rows)

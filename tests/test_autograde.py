@@ -1,0 +1,245 @@
+"""The autograde command on a class of correct, broken and hostile submissions.
+
+One run of the real CLI grades the whole demo class (`autograder/demo.py`), plus
+correct submissions of assignments 2 to 5, and every test below reads its
+outputs: grades.csv, the feedback, the autograded notebooks and the gradebook.
+Each broken or hostile student must get the expected status and exactly the
+score their honest functions earn (rnn_cell_forward right, 2 points; rnn_forward
+wrong, 0 of 3), and the correct students must keep full marks beside them.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograder.demo import write_class
+from autograder.spec import HIDDEN, load_assignment
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+A1 = "01_forward_pass"
+OTHERS = ("02_bptt", "03_lstm_gru", "04_bidirectional_stacked_attention", "05_keras_models")
+TIMEOUT = "10"
+
+# student -> (status, score on assignment 1, a phrase the notes must contain)
+EXPECTED = {
+    "correct": ("graded", 5, ""),
+    "correct_vectorised_helper": ("graded", 5, ""),
+    "correct_with_stderr_warnings": ("graded", 5, ""),
+    "renamed_copy": ("graded", 5, "Copy of forward_pass.ipynb"),
+    "one_function_wrong": ("graded", 2, ""),
+    "unanswered": ("graded", 0, ""),
+    "truncated_file": ("invalid_notebook", 0, "ends too early"),
+    "not_a_notebook": ("invalid_notebook", 0, "not a notebook"),
+    "binary_garbage": ("invalid_notebook", 0, "not text"),
+    "missing_notebook": ("missing_notebook", 0, "forward_pass.ipynb is missing"),
+    "deleted_answer_cell": ("graded", 0, "rnn_cell_forward was deleted"),
+    "duplicated_answer_cell": ("graded", 5, "appears 2 times"),
+    "edited_test_cell": ("tampered", 2, "test_rnn_forward was edited"),
+    "deleted_test_cell": ("tampered", 2, "test_rnn_forward was deleted"),
+    "infinite_loop_at_top_level": ("timeout", 2, "ran past the 10 s limit"),
+    "infinite_loop_in_function": ("timeout", 2, "ran past the 10 s limit"),
+    "os_exit_at_top_level": ("kernel_died", 2, "kernel died"),
+    "os_exit_in_function": ("kernel_died", 2, "kernel died"),
+    "system_exit": ("graded", 2, "SystemExit"),
+    "memory_bomb": ("graded", 2, "out of memory"),
+    "memory_bomb_list": ("graded", 2, "out of memory"),
+    "megabytes_of_output": ("graded", 5, "the rest was dropped"),
+    "patches_numpy": ("tampered", 2, "passed inside your notebook"),
+    "patches_numpy_allclose": ("timeout", 2, "ran past"),
+    "patches_check": ("tampered", 2, "passed inside your notebook"),
+    "patches_assert_helpers": ("tampered", 2, "passed inside your notebook"),
+    "replaces_sys_modules": ("tampered", 2, "passed inside your notebook"),
+    "replaces_import": ("tampered", 2, "passed inside your notebook"),
+    "silences_tracebacks": ("tampered", 2, "passed inside your notebook"),
+    "lying_ndarray_subclass": ("graded", 2, ""),
+    "calls_keras": ("graded", 2, ""),
+    "writes_outside_its_folder": ("graded", 5, ""),
+}
+
+
+def run_cli(*args, check=False):
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=1800)
+    if check:
+        assert proc.returncode == 0, f"exit {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return proc
+
+
+def read_grades(out: Path) -> dict:
+    with open(out / "grades.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    return {(r["student_id"], r["assignment_id"]): r for r in rows}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The demo class, graded once by the CLI with 2 workers."""
+    root = tmp_path_factory.mktemp("autograde")
+    canary = root / "canary.txt"
+    canary.write_text("original")
+    submitted = root / "submitted"
+    write_class(submitted, canary=str(canary), other_assignments=OTHERS)
+    out = root / "out"
+    # Assignment 1 (the hostile class) with a short cell limit, then the others, whose
+    # Keras training needs longer; the second run keeps the first run's rows.
+    proc = run_cli("autograde", submitted, "--out", out, "--workers", 2, "--timeout", TIMEOUT,
+                   "--assignment", A1)
+    others = [arg for a in OTHERS for arg in ("--assignment", a)]
+    proc_others = run_cli("autograde", submitted, "--out", out, "--workers", 2, *others)
+    return {"root": root, "submitted": submitted, "out": out, "proc": proc,
+            "proc_others": proc_others, "canary": canary,
+            "grades": read_grades(out) if (out / "grades.csv").exists() else {}}
+
+
+def test_every_student_and_assignment_found_gets_exactly_one_row(graded):
+    found = {(s.name, a.name) for s in graded["submitted"].iterdir() for a in s.iterdir()}
+    assert set(graded["grades"]) == found, (graded["proc"].stderr[-3000:]
+                                            + graded["proc_others"].stderr[-3000:])
+    assert graded["proc"].returncode == graded["proc_others"].returncode == 0
+    with open(graded["out"] / "grades.csv", newline="") as file:
+        assert next(csv.reader(file)) == ["student_id", "assignment_id", "score", "max_score",
+                                          "status", "notes"]
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED))
+def test_status_score_and_note(graded, student):
+    status, score, phrase = EXPECTED[student]
+    row = graded["grades"][(student, A1)]
+    assert (row["status"], float(row["score"]), float(row["max_score"])) == (status, score, 5), (
+        f"{student}: expected {status} {score}/5, got {row['status']} "
+        f"{row['score']}/{row['max_score']}; notes: {row['notes']}")
+    assert phrase in row["notes"], f"{student}: notes should mention {phrase!r}: {row['notes']}"
+
+
+def test_the_class_shows_every_status_but_error(graded):
+    statuses = {row["status"] for row in graded["grades"].values()}
+    assert statuses == {"graded", "timeout", "kernel_died", "invalid_notebook",
+                        "missing_notebook", "tampered"}
+
+
+def test_correct_submissions_of_every_assignment_keep_full_marks(graded):
+    for assignment in OTHERS:
+        row = graded["grades"][("correct", assignment)]
+        assert row["status"] == "graded" and row["score"] == row["max_score"], row
+
+
+def test_a_folder_that_is_not_an_assignment_is_reported_not_dropped(tmp_path):
+    (tmp_path / "submitted" / "bob" / "99_not_an_assignment").mkdir(parents=True)
+    proc = run_cli("autograde", tmp_path / "submitted", "--out", tmp_path / "out")
+    row = read_grades(tmp_path / "out")[("bob", "99_not_an_assignment")]
+    assert row["status"] == "error" and "unknown assignment" in row["notes"]
+    assert proc.returncode == 1     # the instructor must look at it
+
+
+def test_a_submission_cannot_write_outside_its_own_folder(graded):
+    assert graded["canary"].read_text() == "original"
+
+
+def test_the_summary_counts_statuses_and_scores(graded):
+    stdout = graded["proc"].stdout
+    assert re.search(r"tampered\s+8\b", stdout), stdout
+    assert "scores (percent of max)" in stdout
+
+
+def _text(html_page: str) -> str:
+    """What a reader sees: tags removed, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_page))
+
+
+def _lines(text):
+    return {re.sub(r"\s+", " ", line.strip()) for line in text.splitlines()
+            if len(line.strip()) > 12}
+
+
+def _hidden():
+    """Lines found only in hidden tests (not, say, also in a solution), and their seeds."""
+    hidden, elsewhere, seeds = set(), set(), set()
+    for assignment in (A1, *OTHERS):
+        for notebook in load_assignment(assignment).notebooks:
+            for cell in notebook.notebook.cells:
+                for block in HIDDEN.findall(cell.source):
+                    hidden |= _lines(block)
+                    seeds |= set(re.findall(r"seed=\d+", block))
+                elsewhere |= _lines(HIDDEN.sub("", cell.source))
+    return hidden - elsewhere - {"### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"}, seeds
+
+
+def test_feedback_and_autograded_notebooks_hold_no_hidden_test(graded):
+    hidden, seeds = _hidden()
+    assert len(hidden) > 40 and len(seeds) > 10
+    pages = list((graded["out"] / "feedback").rglob("*.html"))
+    notebooks = list((graded["out"] / "autograded").rglob("*.ipynb"))
+    assert len(pages) >= 30 and len(pages) == len(notebooks)
+    for path in pages + notebooks:
+        raw = path.read_text(encoding="utf-8")
+        text = _text(raw) if path.suffix == ".html" else "\n".join(
+            "".join(c["source"]) for c in json.loads(raw)["cells"])
+        assert "HIDDEN TESTS" not in text, path
+        leaked = sorted(_lines(text) & hidden) + [s for s in seeds if s in text]
+        assert not leaked, f"{path} shows hidden tests: {leaked[:3]}"
+
+
+def test_feedback_names_the_mistake_and_the_score(graded):
+    page = (graded["out"] / "feedback" / "one_function_wrong" / A1 / "forward_pass.html")
+    text = _text(page.read_text(encoding="utf-8"))
+    assert "(Score: 2.0 / 5.0)" in text
+    assert "recurrent_kernel_transposed" in text
+    assert "Traceback" not in text and "checks.py" not in text
+
+
+def test_gradebook_holds_the_same_scores_as_grades_csv(graded):
+    from nbgrader.api import Gradebook
+
+    scores = {}
+    with Gradebook(f"sqlite:///{graded['out'] / 'gradebook.db'}") as gb:
+        for student in gb.students:
+            for submission in student.submissions:
+                scores[(student.id, submission.assignment.name)] = submission.score
+    expected = {key: float(row["score"]) for key, row in graded["grades"].items()
+                if row["status"] != "error"}
+    assert scores == expected
+
+
+def test_rerun_reuses_results_and_regrades_only_what_changed(graded, tmp_path):
+    out, submitted = tmp_path / "out", tmp_path / "submitted"
+    shutil.copytree(graded["out"], out)
+    shutil.copytree(graded["submitted"], submitted)
+    results = {p: p.stat().st_mtime_ns for p in (out / ".results").rglob("*.json")}
+    changed = submitted / "one_function_wrong" / A1 / "forward_pass.ipynb"
+    shutil.copy(submitted / "correct" / A1 / "forward_pass.ipynb", changed)
+    run_cli("autograde", submitted, "--out", out, "--workers", 2, "--timeout", TIMEOUT,
+            "--assignment", A1)
+    grades = read_grades(out)
+    assert grades[("one_function_wrong", A1)]["score"] == "5"
+    for path, mtime in results.items():
+        if path.parent.name == "one_function_wrong" or A1 not in path.name:
+            continue
+        assert path.stat().st_mtime_ns == mtime, f"{path} was regraded but had not changed"
+    for key, row in graded["grades"].items():
+        if key[0] != "one_function_wrong":
+            assert grades[key] == row, key      # other assignments' rows are kept too
+
+
+@pytest.mark.parametrize("args, message", [
+    (["autograde", "/no/such/folder", "--out", "{tmp}"], "is not a folder"),
+    (["autograde", "{tmp}", "--out", "{tmp}/o", "--workers", "0"], "at least 1"),
+    (["autograde", "{tmp}", "--out", "{tmp}/o", "--timeout", "-3"], "must be positive"),
+    (["autograde", "{tmp}", "--out", "{tmp}/o", "--assignment", "nope"], "unknown assignment"),
+])
+def test_bad_arguments_get_a_clear_message_and_exit_2(tmp_path, args, message):
+    proc = run_cli(*[a.format(tmp=tmp_path) for a in args])
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr, proc.stderr
