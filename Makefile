@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde browser test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde grade browser test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -18,6 +18,7 @@ help:
 	@echo "make venv   create/update .venv (idempotent)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
+	@echo "make grade  build a demo class of 34+ submissions, grade it, print the summary"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 	@echo "make bench-grade time each solution notebook and grading one submission"
 	@echo "make bench-autograde  our parallel autograder vs stock nbgrader on 40 submissions"
@@ -92,6 +93,14 @@ bench-grade: venv
 # in the same run; times, throughput ratio, score agreement. About 5 minutes on 2 cores.
 bench-autograde: venv
 	python benchmarks/autograde_vs_stock.py
+
+# A demo class (correct, partly wrong, broken and hostile students) graded by the CLI.
+# Outputs: demo/out/grades.csv, demo/out/feedback/, demo/out/gradebook.db. Re-running
+# regrades only what changed.
+DEMO := demo
+grade: venv
+	python -m autograder demo --out $(DEMO)/submitted
+	python -m autograder autograde $(DEMO)/submitted --out $(DEMO)/out --timeout 20
 
 test: venv browser
 	ruff check .

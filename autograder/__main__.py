@@ -85,7 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "demo":
         from autograder.demo import write_class
 
-        students = write_class(args.out, other_assignments=("02_bptt",))
+        others = ("02_bptt", "03_lstm_gru", "04_bidirectional_stacked_attention",
+                  "05_keras_models")
+        students = write_class(args.out, other_assignments=others)
         print(f"wrote {len(students)} students to {args.out}")
         return 0
 

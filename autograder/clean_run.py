@@ -98,9 +98,12 @@ class Sandbox:
         workdir: the process's working folder (a copy of the submission's folder).
         memory_bytes: the heap cap.
         cell_timeout: seconds each student cell may take to run.
+        hidden, visible: folders the student's code may not read, and exceptions.
     """
 
-    def __init__(self, setup, student, *, from_scratch, workdir, memory_bytes, cell_timeout):
+    def __init__(self, setup, student, *, from_scratch, workdir, memory_bytes, cell_timeout,
+                 hidden=(), visible=()):
+        self.hidden, self.visible = [str(p) for p in hidden], [str(p) for p in visible]
         self.setup, self.student = list(setup), list(student)
         self.from_scratch, self.workdir = from_scratch, str(workdir)
         self.memory_bytes, self.cell_timeout = memory_bytes, cell_timeout
@@ -125,7 +128,8 @@ class Sandbox:
         self._out, self._in = to_child_w, from_child_r
         cells = [(label, src) for label, src in self.student if label not in self.skipped]
         self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
-                    "workdir": self.workdir})
+                    "workdir": self.workdir, "hidden": self.hidden,
+                    "visible": self.visible + [self.workdir]})
         current = None
         # Start-up imports NumPy (and TensorFlow for Keras assignments) before any cell.
         deadline = time.monotonic() + 60 + self.cell_timeout
@@ -321,7 +325,8 @@ class _Override:
         return self._overrides.get(name) or getattr(self._module, name)
 
 
-def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30):
+def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30, hidden=(),
+              visible=()):
     """Run every test cell of `spec` against the student's code in a sandbox.
 
     Args:
@@ -330,13 +335,15 @@ def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30):
         workdir: the folder the student's code runs in.
         timeout: seconds per test cell (and per student cell at start-up).
         memory_bytes: the student process's heap cap.
+        hidden, visible: folders the student's code may not read, and exceptions.
 
     Returns:
         `(outcomes, sandbox_notes)`: a `TestOutcome` per test grade_id, and notes on
         student cells that were left out because they ended the process or hung.
     """
     sandbox = Sandbox(spec.setup_sources, student_cells, from_scratch=spec.from_scratch,
-                      workdir=workdir, memory_bytes=memory_bytes, cell_timeout=timeout)
+                      workdir=workdir, memory_bytes=memory_bytes, cell_timeout=timeout,
+                      hidden=hidden, visible=visible)
     namespace = {"__name__": "__main__"}
     deadline_box: list = []
     outcomes = {}

@@ -87,11 +87,11 @@ def _index(nb, grade_id):
 # --- the kinds of submission ---------------------------------------------------------
 # Each returns {file name: bytes} for the student's assignment-1 folder.
 
-def correct(nb):
+def correct(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb))}
 
 
-def correct_vectorised_helper(nb):
+def correct_vectorised_helper(nb, **_):
     helper = "def _step(x_t, h, k, rk, b):\n    return np.tanh(x_t @ k + h @ rk + b)\n"
     nb = _add_cell(_a1(nb, cell="def rnn_cell_forward(x_t, h_prev, kernel, recurrent_kernel, "
                           "bias):\n    return _step(x_t, h_prev, kernel, recurrent_kernel, "
@@ -99,7 +99,7 @@ def correct_vectorised_helper(nb):
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def correct_with_stderr_warnings(nb):
+def correct_with_stderr_warnings(nb, **_):
     noisy = ("import sys, warnings\n"
              "warnings.warn('this is only a warning')\n"
              "print('debug output on stderr', file=sys.stderr)\n")
@@ -109,42 +109,42 @@ def correct_with_stderr_warnings(nb):
     return {A1_NOTEBOOK: _dump(_a1(nb, cell=cell, prefix=noisy))}
 
 
-def renamed_copy(nb):
+def renamed_copy(nb, **_):
     return {f"Copy of {A1_NOTEBOOK}": _dump(_a1(nb))}
 
 
-def one_function_wrong(nb):
+def one_function_wrong(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=wrong_forward()))}
 
 
-def unanswered(nb):
+def unanswered(nb, **_):
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def truncated_file(nb):
+def truncated_file(nb, **_):
     data = _dump(_a1(nb))
     return {A1_NOTEBOOK: data[: len(data) // 2]}
 
 
-def not_a_notebook(nb):
+def not_a_notebook(nb, **_):
     return {A1_NOTEBOOK: b'{"hello": "this is JSON, but not a notebook"}'}
 
 
-def binary_garbage(nb):
+def binary_garbage(nb, **_):
     return {A1_NOTEBOOK: bytes(random.Random(0).randrange(256) for _ in range(4096))}
 
 
-def missing_notebook(nb):
+def missing_notebook(nb, **_):
     return {"answers.txt": b"I forgot to upload the notebook\n"}
 
 
-def deleted_answer_cell(nb):
+def deleted_answer_cell(nb, **_):
     nb = _a1(nb)
     del nb["cells"][_index(nb, "rnn_cell_forward")]
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def duplicated_answer_cell(nb):
+def duplicated_answer_cell(nb, **_):
     nb = _a1(nb, forward=wrong_forward())
     fixed = json.loads(json.dumps(nb["cells"][_index(nb, "rnn_forward")]))
     fixed["source"] = solution("rnn_forward")
@@ -152,56 +152,56 @@ def duplicated_answer_cell(nb):
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def edited_test_cell(nb):
+def edited_test_cell(nb, **_):
     nb = _a1(nb, forward=ZERO_FORWARD)
     nb["cells"][_index(nb, "test_rnn_forward")]["source"] = "pass  # all good\n"
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def deleted_test_cell(nb):
+def deleted_test_cell(nb, **_):
     nb = _a1(nb, forward=ZERO_FORWARD)
     del nb["cells"][_index(nb, "test_rnn_forward")]
     return {A1_NOTEBOOK: _dump(nb)}
 
 
-def infinite_loop_at_top_level(nb):
+def infinite_loop_at_top_level(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix="while True:\n    pass\n\n"))}
 
 
-def infinite_loop_in_function(nb):
+def infinite_loop_in_function(nb, **_):
     forward = ("def rnn_forward(x, h0, kernel, recurrent_kernel, bias):\n"
                "    while True:\n        try:\n            pass\n"
                "        except BaseException:\n            pass\n")
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=forward))}
 
 
-def os_exit_at_top_level(nb):
+def os_exit_at_top_level(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix="import os\nos._exit(0)\n\n"))}
 
 
-def os_exit_in_function(nb):
+def os_exit_in_function(nb, **_):
     forward = ("def rnn_forward(x, h0, kernel, recurrent_kernel, bias):\n"
                "    import os\n    os._exit(3)\n")
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=forward))}
 
 
-def system_exit(nb):
+def system_exit(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix="import sys\nsys.exit('bye')\n\n"))}
 
 
-def memory_bomb(nb):
+def memory_bomb(nb, **_):
     forward = ("def rnn_forward(x, h0, kernel, recurrent_kernel, bias):\n"
                "    hog = np.ones((8, 2**30))      # 64 GiB\n"
                "    return hog[:x.shape[0], :x.shape[1]]\n")
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=forward))}
 
 
-def memory_bomb_list(nb):
+def memory_bomb_list(nb, **_):
     prefix = "hog = []\nwhile True:\n    hog.append(bytearray(10**8))\n\n"
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
 
 
-def megabytes_of_output(nb):
+def megabytes_of_output(nb, **_):
     prefix = "for _ in range(200_000):\n    print('spam ' * 20)\n\n"
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
 
@@ -287,21 +287,21 @@ def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
 
 
 def _hostile(prefix):
-    def build(nb):
+    def build(nb, **_):
         return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=prefix))}
 
     return build
 
 
-def lying_ndarray_subclass(nb):
+def lying_ndarray_subclass(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=LYING_ARRAY))}
 
 
-def calls_keras(nb):
+def calls_keras(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=CALLS_KERAS))}
 
 
-def writes_outside_its_folder(nb, canary: str = "/tmp/rnncourse-canary.txt"):
+def writes_outside_its_folder(nb, canary="/tmp/rnncourse-canary.txt", **_):
     prefix = textwrap.dedent(f"""\
         for _path in [{canary!r}]:
             try:
@@ -311,6 +311,40 @@ def writes_outside_its_folder(nb, canary: str = "/tmp/rnncourse-canary.txt"):
                 print('blocked:', _err)
         """)
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
+
+
+COPIES = """\
+def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
+    import json
+    for path in {paths!r}:
+        try:
+            cells = json.load(open(path))["cells"]
+        except OSError as err:
+            print("blocked:", err)
+            continue
+        for cell in cells:
+            source = "".join(cell["source"])
+            if source.startswith("def rnn_forward"):
+                scope = dict(globals())
+                exec(source, scope)
+                return scope["rnn_forward"](x, h0, kernel, recurrent_kernel, bias)
+    return np.zeros((x.shape[0], x.shape[1], h0.shape[1]), dtype=x.dtype)
+"""
+
+
+def copies_another_submission(nb, submitted="", **_):
+    """Looks up a classmate's notebook at grading time and runs their answer."""
+    path = str(Path(submitted).resolve() / "correct" / A1 / A1_NOTEBOOK)
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=COPIES.format(paths=[path])))}
+
+
+def reads_the_solution(nb, **_):
+    """Runs the instructor's solution from the course's source notebook."""
+    path = str(Path(__file__).resolve().parents[1] / "notebooks" / A1 / A1_NOTEBOOK)
+    forward = COPIES.format(paths=[path]).replace(
+        "source.startswith(\"def rnn_forward\")", "source.startswith(\"def rnn_forward\") "
+        "and \"### BEGIN SOLUTION\" in source")
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=forward))}
 
 
 KINDS = {
@@ -340,6 +374,8 @@ KINDS = {
     "lying_ndarray_subclass": lying_ndarray_subclass,
     "calls_keras": calls_keras,
     "writes_outside_its_folder": writes_outside_its_folder,
+    "copies_another_submission": copies_another_submission,
+    "reads_the_solution": reads_the_solution,
 }
 
 
@@ -373,9 +409,8 @@ def write_class(out: Path, *, kinds=None, other_assignments=(), canary=None) -> 
     nb = json.loads((released / A1 / A1_NOTEBOOK).read_text())
     students = []
     for kind in kinds or KINDS:
-        builder = KINDS[kind]
-        files = builder(nb, canary) if kind == "writes_outside_its_folder" and canary else \
-            builder(nb)
+        context = {"submitted": str(out)} | ({"canary": canary} if canary else {})
+        files = KINDS[kind](nb, **context)
         folder = out / kind / A1
         folder.mkdir(parents=True)
         for name, data in files.items():

@@ -29,6 +29,7 @@ Example:
 from __future__ import annotations
 
 import shutil
+import sys
 import tempfile
 import traceback
 from dataclasses import asdict, dataclass
@@ -40,6 +41,7 @@ from autograder import clean_run, feedback, kernel_run
 from autograder.spec import load_assignment
 from autograder.submissions import BadNotebook, Job, locate, merge, read_notebook
 
+REPO = Path(__file__).resolve().parents[1]
 SEVERITY = ["missing_notebook", "invalid_notebook", "error", "tampered", "kernel_died",
             "timeout", "graded"]
 
@@ -50,6 +52,15 @@ class Settings:
     memory_bytes: int = 3 << 30           # heap cap of every process running student code
     max_output_bytes: int = 1 << 20       # output kept per cell
     reference_cache: str | None = None    # file of Keras outputs for the kernels
+
+
+def _folders(job: Job, settings: Settings):
+    """What student code may not read: the course repository (solutions, hidden tests,
+    git history), every submission, and (in the sandbox) the reference outputs."""
+    hidden = [REPO, Path(job.folder).resolve().parents[1]]
+    visible = [Path(sys.prefix), REPO / "rnncourse", REPO / "autograder"]
+    cache = [Path(settings.reference_cache).parent] if settings.reference_cache else []
+    return hidden, hidden + cache, visible
 
 
 def _worst(statuses):
@@ -96,13 +107,14 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         kernel_dir, clean_dir = scratch / "kernel", scratch / "clean"
         for target in (kernel_dir, clean_dir):
             shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.ipynb"))
+        kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
         executed = kernel_run.execute(
             merged.notebook, kernel_dir, timeout=settings.timeout,
             memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
-            reference_cache=settings.reference_cache)
+            reference_cache=settings.reference_cache, hidden=kernel_hidden, visible=visible)
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
             spec, merged.student_cells, clean_dir, timeout=settings.timeout,
-            memory_bytes=settings.memory_bytes)
+            memory_bytes=settings.memory_bytes, hidden=sandbox_hidden, visible=visible)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -4,10 +4,10 @@ Used as the grading kernel's command (see `autograder.kernel_run`):
 
     python -I kernel_launcher.py -f CONNECTION_FILE
 
-It reads `RNNCOURSE_KERNEL_MEMORY` (bytes) and `RNNCOURSE_KERNEL_WORKDIR` from its
-environment: the heap is capped, and the student's code may write files only in
-the working folder, so a submission cannot change the course, the grader's output
-or another student's files.
+It reads `RNNCOURSE_KERNEL_MEMORY` (bytes), `RNNCOURSE_KERNEL_WORKDIR` and the
+folder lists `RNNCOURSE_KERNEL_HIDDEN` / `RNNCOURSE_KERNEL_VISIBLE` from its
+environment: the heap is capped, the student's code may write files only in the
+working folder, and it may not read the course's sources or other submissions.
 """
 
 import os
@@ -26,7 +26,11 @@ def main():
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     workdir = os.environ["RNNCOURSE_KERNEL_WORKDIR"]
     from ipykernel import kernelapp  # imported before the guard: it needs its files
-    install_guard(workdir, from_scratch=False)
+    split = os.environ.get
+    install_guard(workdir, from_scratch=False,
+                  hidden=[p for p in split("RNNCOURSE_KERNEL_HIDDEN", "").split(os.pathsep) if p],
+                  visible=[p for p in split("RNNCOURSE_KERNEL_VISIBLE", "").split(os.pathsep)
+                           if p])
     kernelapp.launch_new_instance(argv=sys.argv[1:])
 
 

@@ -98,7 +98,7 @@ class _GradingClient(NotebookClient):
 
 
 def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 20,
-            reference_cache=None) -> KernelResult:
+            reference_cache=None, hidden=(), visible=()) -> KernelResult:
     """Execute `notebook` (changed in place) in a guarded kernel in `workdir`.
 
     Args:
@@ -108,14 +108,19 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
         memory_bytes: the kernel's heap cap.
         max_output_bytes: output kept per cell.
         reference_cache: a file of Keras reference outputs (`rnncourse.reference_cache`).
+        hidden, visible: folders the student's code may not read, and exceptions.
 
     Returns:
         A `KernelResult`.
     """
     env = limited_env(str(workdir))
+    visible = [str(p) for p in visible] + [str(workdir)]
     env.update(RNNCOURSE_KERNEL_MEMORY=str(memory_bytes), RNNCOURSE_KERNEL_WORKDIR=str(workdir))
     if reference_cache:
         env["RNNCOURSE_REFERENCE_CACHE"] = str(reference_cache)
+        visible.append(os.path.dirname(os.path.abspath(reference_cache)))
+    env["RNNCOURSE_KERNEL_HIDDEN"] = os.pathsep.join(str(p) for p in hidden)
+    env["RNNCOURSE_KERNEL_VISIBLE"] = os.pathsep.join(visible)
     km = AsyncKernelManager(kernel_name=KERNEL_NAME,
                        kernel_spec_manager=KernelSpecManager(kernel_dirs=[_kernel_spec_dir()]))
     client = _GradingClient(

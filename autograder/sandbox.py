@@ -16,8 +16,9 @@ Protocol, over the two file descriptors given on the command line: every
 message is a 4-byte little-endian length and a `rnncourse.codec` value.
 
 1. grader -> sandbox: `{"setup": [source, ...], "student": [[label, source], ...],
-   "from_scratch": bool, "workdir": str}`; setup cells are the instructor's locked
-   cells and run before the hook is installed.
+   "from_scratch": bool, "workdir": str, "hidden": [...], "visible": [...]}`; setup
+   cells are the instructor's locked cells and run before the hook is installed;
+   `hidden` and `visible` are `install_guard`'s folders.
 2. sandbox -> grader: `{"cell": label}` before each student cell (so a cell that
    kills the process can be named), then `{"ready": [[label, error], ...]}`.
 3. grader -> sandbox: `{"call": name, "args": [...], "kwargs": {...}}`;
@@ -40,9 +41,20 @@ def _read_exactly(fd, n):
     return b"".join(chunks)
 
 
-def install_guard(workdir, from_scratch):
-    """An audit hook: what student code may not do in this process."""
+def install_guard(workdir, from_scratch, hidden=(), visible=()):
+    """An audit hook: what student code may not do in this process.
+
+    Args:
+        workdir: the only folder code may write in.
+        from_scratch: also forbid TensorFlow, Keras, PyTorch, JAX and ctypes.
+        hidden: folders code may not read or list (the course's sources and tests,
+            other students' submissions, the grader's cache).
+        visible: folders inside `hidden` that stay readable (e.g. the venv).
+    """
     writable = [os.path.realpath(workdir) + os.sep]
+    hidden = [os.path.realpath(p) + os.sep for p in hidden]
+    visible = [os.path.realpath(p) + os.sep for p in visible]
+    own_proc = (f"/proc/{os.getpid()}/", "/proc/self/", "/proc/thread-self/")
     blocked_imports = {"tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib"} \
         if from_scratch else set()
     always_blocked = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
@@ -63,6 +75,18 @@ def install_guard(workdir, from_scratch):
         return any((full + os.sep).startswith(root) for root in writable) or \
             full in ("/dev/null",)
 
+    def may_read(path):
+        if isinstance(path, int) or path is None:
+            return True
+        try:
+            full = realpath(os.fsdecode(path)) + os.sep
+        except (TypeError, ValueError):
+            return False
+        if full.startswith("/proc/") and full[6:7].isdigit():
+            return full.startswith(own_proc)      # not another process's memory
+        return not any(full.startswith(root) for root in hidden) or \
+            any(full.startswith(root) for root in visible)
+
     def hook(event, args):
         if event == "open":
             path, mode, flags = args
@@ -70,6 +94,11 @@ def install_guard(workdir, from_scratch):
                 (isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT))
             if writing and not may_write(path):
                 raise PermissionError(f"the grader does not let code write to {path}")
+            if not may_read(path):
+                raise PermissionError(f"the grader does not let code read {path}")
+        elif event in ("os.listdir", "os.scandir", "glob.glob", "os.chdir"):
+            if args and not may_read(args[0]):
+                raise PermissionError(f"the grader does not let code look in {args[0]}")
         elif event in path_events:
             if not all(may_write(a) for a in args[:2] if isinstance(a, (str, bytes))):
                 raise PermissionError(f"the grader does not allow {event} here")
@@ -116,7 +145,7 @@ def main(read_fd, write_fd):
         except BaseException:  # noqa: BLE001 - a broken setup shows up as failing calls
             pass
     from_scratch = bool(program["from_scratch"])
-    install_guard(program["workdir"], from_scratch)
+    install_guard(program["workdir"], from_scratch, program["hidden"], program["visible"])
 
     errors = []
     for label, source in program["student"]:

@@ -66,6 +66,8 @@ EXPECTED = {
     "lying_ndarray_subclass": ("graded", 2, ""),
     "calls_keras": ("graded", 2, ""),
     "writes_outside_its_folder": ("graded", 5, ""),
+    "copies_another_submission": ("graded", 2, ""),
+    "reads_the_solution": ("graded", 2, ""),
 }
 
 
@@ -146,6 +148,25 @@ def test_a_folder_that_is_not_an_assignment_is_reported_not_dropped(tmp_path):
 
 def test_a_submission_cannot_write_outside_its_own_folder(graded):
     assert graded["canary"].read_text() == "original"
+
+
+@pytest.mark.parametrize("student", ["copies_another_submission", "reads_the_solution"])
+def test_copying_at_grading_time_would_work_if_the_files_were_readable(graded, student):
+    """The two copiers fail only because the grader hides the files they read."""
+    import numpy as np
+
+    from rnncourse import check, reference
+    from rnncourse.cases import make_cases
+
+    notebook = json.loads((graded["submitted"] / student / A1 / "forward_pass.ipynb").read_text())
+    sources = ["".join(c["source"]) for c in notebook["cells"]
+               if c["metadata"].get("nbgrader", {}).get("grade_id", "").startswith("rnn_")]
+    scope = {"np": np}
+    for source in sources:
+        exec(source, scope)
+    # Raises unless the copied answer matches Keras.
+    check(scope["rnn_forward"], reference.rnn_forward, make_cases("rnn_forward")[:2],
+          from_scratch=False, verbose=False)
 
 
 def test_the_summary_counts_statuses_and_scores(graded):

@@ -1,0 +1,113 @@
+"""The sandbox that runs student functions for the clean verdict, and its guard."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograder.clean_run import CallTimeout, Sandbox, SandboxDied
+
+SETUP = ["import numpy as np"]
+
+
+def sandbox(tmp_path, *cells, from_scratch=True, hidden=(), timeout=10):
+    workdir = tmp_path / "work"
+    workdir.mkdir(exist_ok=True)
+    student = [(f"cell{i}", source) for i, source in enumerate(cells)]
+    box = Sandbox(SETUP, student, from_scratch=from_scratch, workdir=workdir,
+                  memory_bytes=2 << 30, cell_timeout=timeout, hidden=hidden,
+                  visible=[workdir])
+    box._start()
+    return box
+
+
+def call(box, name, *args, timeout=10):
+    return box.call(name, args, {}, timeout)
+
+
+def test_a_function_runs_in_the_sandbox_and_its_result_comes_back(tmp_path):
+    box = sandbox(tmp_path, "def double(x):\n    return 2 * x, {'n': x.shape}")
+    try:
+        reply = call(box, "double", np.arange(3.0))
+        value, extra = reply["ok"]
+        assert np.array_equal(value, [0.0, 2.0, 4.0]) and extra == {"n": (3,)}
+    finally:
+        box.close()
+
+
+@pytest.mark.parametrize("source, error", [
+    ("import subprocess\nsubprocess.run(['true'])", "subprocess.Popen"),
+    ("import os\nos.system('true')", "os.system"),
+    ("import socket\nsocket.create_connection(('127.0.0.1', 9))", "socket.connect"),
+    ("import tensorflow", "from scratch"),
+    ("open('/tmp/rnncourse-sandbox-probe.txt', 'w')", "write to"),
+    ("import ctypes\nctypes.CDLL(None)", "ctypes"),
+])
+def test_the_guard_refuses(tmp_path, source, error):
+    box = sandbox(tmp_path, source)
+    try:
+        [(label, message)] = box.cell_errors
+        assert "PermissionError" in message or "ImportError" in message, message
+        assert error in message, message
+    finally:
+        box.close()
+
+
+def test_the_guard_hides_folders_but_not_the_working_folder(tmp_path):
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "answers.txt").write_text("42")
+    cells = [f"open({str(secret / 'answers.txt')!r}).read()",
+             f"import os\nos.listdir({str(secret)!r})",
+             "open('mine.txt', 'w').write('ok')\nMINE = open('mine.txt').read()"]
+    box = sandbox(tmp_path, *cells, "def mine():\n    return MINE", hidden=[secret])
+    try:
+        errors = dict(box.cell_errors)
+        assert "read" in errors["cell0"] and "look in" in errors["cell1"]
+        assert "cell2" not in errors
+        assert call(box, "mine")["ok"] == "ok"
+    finally:
+        box.close()
+
+
+def test_keras_is_allowed_when_the_assignment_is_not_from_scratch(tmp_path):
+    box = sandbox(tmp_path, "import sys\nHAS = 'keras' in sys.modules or True",
+                  from_scratch=False)
+    try:
+        assert box.cell_errors == []
+    finally:
+        box.close()
+
+
+def test_errors_come_back_with_their_builtin_type(tmp_path):
+    box = sandbox(tmp_path, "def bad(t):\n    raise ValueError(f'temperature {t} must be > 0')",
+                  "def leave():\n    raise SystemExit(3)")
+    try:
+        assert call(box, "bad", -1.0)["error"][:2] == ["ValueError", "temperature -1.0 must be > 0"]
+        kind, _, builtin = call(box, "leave")["error"]
+        assert kind == "SystemExit" and "BaseException" in builtin
+        assert call(box, "nothing_here")["error"][0] == "NameError"
+    finally:
+        box.close()
+
+
+def test_a_function_that_ends_the_process_or_hangs_is_reported(tmp_path):
+    box = sandbox(tmp_path, "import os\ndef die():\n    os._exit(1)",
+                  "def hang():\n    while True:\n        pass", "def fine():\n    return 1")
+    try:
+        with pytest.raises(SandboxDied):
+            call(box, "die")
+        with pytest.raises(CallTimeout):
+            call(box, "hang", timeout=1)
+        assert call(box, "fine")["ok"] == 1     # restarted with the same cells
+    finally:
+        box.close()
+
+
+def test_a_cell_that_ends_the_process_is_left_out_and_the_rest_still_runs(tmp_path):
+    box = sandbox(tmp_path, "def fine():\n    return 'still here'", "import os\nos._exit(0)")
+    try:
+        assert box.skipped == {"cell1": "ended the Python process"}
+        assert call(box, "fine")["ok"] == "still here"
+    finally:
+        box.close()
