@@ -85,7 +85,8 @@ def _index(nb, grade_id):
 
 
 # --- the kinds of submission ---------------------------------------------------------
-# Each returns {file name: bytes} for the student's assignment-1 folder.
+# Each returns {file name: bytes or ("symlink", target)} for the student's assignment-1
+# folder.
 
 def correct(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb))}
@@ -347,6 +348,38 @@ def reads_the_solution(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=forward))}
 
 
+KILLS_THE_GRADER = """\
+import os, signal
+for _pid in (os.getppid(), os.getpgid(0) and -os.getpgid(os.getppid())):
+    try:
+        os.kill(_pid, signal.SIGKILL)
+    except (OSError, ValueError) as _err:
+        print("blocked:", _err)
+
+"""
+
+
+def kills_the_grader(nb, **_):
+    """Tries to kill the process that runs the notebook (the grader's worker)."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=KILLS_THE_GRADER))}
+
+
+def link_to_a_classmate(nb, submitted="", **_):
+    """Submits a symbolic link to another student's notebook instead of a file."""
+    return {A1_NOTEBOOK: ("symlink", str(Path(submitted).resolve() / "correct" / A1 /
+                                         A1_NOTEBOOK))}
+
+
+def deeply_nested_json(nb, **_):
+    return {A1_NOTEBOOK: b"[" * 100_000 + b"]" * 100_000}
+
+
+def cells_that_are_not_text(nb, **_):
+    nb = _a1(nb)
+    nb["cells"][_index(nb, "rnn_forward")]["source"] = ["def rnn_forward(", 42, ")"]
+    return {A1_NOTEBOOK: _dump(nb)}
+
+
 KINDS = {
     "correct": correct,
     "correct_vectorised_helper": correct_vectorised_helper,
@@ -376,6 +409,10 @@ KINDS = {
     "writes_outside_its_folder": writes_outside_its_folder,
     "copies_another_submission": copies_another_submission,
     "reads_the_solution": reads_the_solution,
+    "kills_the_grader": kills_the_grader,
+    "link_to_a_classmate": link_to_a_classmate,
+    "deeply_nested_json": deeply_nested_json,
+    "cells_that_are_not_text": cells_that_are_not_text,
 }
 
 
@@ -414,7 +451,10 @@ def write_class(out: Path, *, kinds=None, other_assignments=(), canary=None) -> 
         folder = out / kind / A1
         folder.mkdir(parents=True)
         for name, data in files.items():
-            (folder / name).write_bytes(data)
+            if isinstance(data, tuple):         # ("symlink", target)
+                (folder / name).symlink_to(data[1])
+            else:
+                (folder / name).write_bytes(data)
         students.append(kind)
     for assignment_id in other_assignments:
         for name, data in solved(assignment_id, released).items():

@@ -106,7 +106,9 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
     try:
         kernel_dir, clean_dir = scratch / "kernel", scratch / "clean"
         for target in (kernel_dir, clean_dir):
-            shutil.copytree(folder, target, ignore=shutil.ignore_patterns("*.ipynb"))
+            # Links are copied as links (the guard resolves them), never followed.
+            shutil.copytree(folder, target, symlinks=True,
+                            ignore=shutil.ignore_patterns("*.ipynb"))
         kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
         executed = kernel_run.execute(
             merged.notebook, kernel_dir, timeout=settings.timeout,

@@ -96,6 +96,9 @@ def install_guard(workdir, from_scratch, hidden=(), visible=()):
                 raise PermissionError(f"the grader does not let code write to {path}")
             if not may_read(path):
                 raise PermissionError(f"the grader does not let code read {path}")
+        elif event in ("os.kill", "os.killpg", "signal.pthread_kill"):
+            if event != "signal.pthread_kill" and args[0] not in (os.getpid(), 0):
+                raise PermissionError("the grader does not let code signal other processes")
         elif event in ("os.listdir", "os.scandir", "glob.glob", "os.chdir"):
             if args and not may_read(args[0]):
                 raise PermissionError(f"the grader does not let code look in {args[0]}")

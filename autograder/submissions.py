@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,10 +72,15 @@ def discover(submitted: Path, only: list[str] | None = None) -> list[Job]:
 def fingerprint(folder: Path) -> str:
     """A digest of every file in a submission folder (what grading depends on)."""
     digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
+    for root, dirs, files in sorted(os.walk(folder)):     # links to folders are not followed
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root, name)
             digest.update(str(path.relative_to(folder)).encode() + b"\0")
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            if path.is_symlink():       # never followed: it may point anywhere
+                digest.update(os.readlink(path).encode())
+            elif path.is_file():
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
@@ -93,6 +99,8 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadNotebook(f"{path.name} is not text (UTF-8): is it a notebook?") from None
+    except RecursionError:
+        raise BadNotebook(f"{path.name} is nested too deeply to be a notebook") from None
     except json.JSONDecodeError as err:
         where = "it ends too early (a half-written or cut-off file?)" \
             if err.pos >= len(raw.rstrip()) - 200 else \
@@ -101,8 +109,11 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise BadNotebook(f"{path.name} is JSON but not a notebook (it has no list of cells)")
     for index, cell in enumerate(data["cells"]):
+        source = cell.get("source", "") if isinstance(cell, dict) else None
         if not isinstance(cell, dict) or cell.get("cell_type") not in (
-                "code", "markdown", "raw") or not isinstance(cell.get("source", ""), (str, list)):
+                "code", "markdown", "raw") or not (
+                isinstance(source, str) or isinstance(source, list)
+                and all(isinstance(line, str) for line in source)):
             raise BadNotebook(f"cell {index + 1} of {path.name} is not a notebook cell")
     try:
         notebook = nbformat.reads(json.dumps(data), as_version=4)
@@ -128,12 +139,14 @@ def locate(folder: Path, spec: NotebookSpec, taken: set[str]) -> tuple[Path | No
         under another name (e.g. "Copy of forward_pass.ipynb").
     """
     expected = Path(folder) / spec.name
+    if expected.is_symlink():
+        return None, f"{spec.name} is a link, not a file: it was not followed"
     if expected.is_file():
         return expected, ""
     wanted = {t.grade_id for t in spec.tests} | set(spec.solution_ids)
     best, best_overlap = None, 0
-    for path in sorted(Path(folder).rglob("*.ipynb")):
-        if path.name in taken or ".ipynb_checkpoints" in path.parts:
+    for path in sorted(Path(folder).glob("*.ipynb")):
+        if path.name in taken or path.is_symlink():
             continue
         try:
             overlap = len(_grade_ids(read_notebook(path)) & wanted)

@@ -30,6 +30,7 @@ import math
 import os
 import struct
 import tempfile
+import warnings
 
 import numpy as np
 
@@ -231,8 +232,11 @@ def _keras_model_from_bytes(blob: bytes):
         with open(path, "wb") as file:
             file.write(blob)
         try:
-            # safe_mode refuses Lambda layers and other code hidden in the archive.
-            return keras.saving.load_model(path, safe_mode=True)
+            # safe_mode refuses Lambda layers and other code hidden in the archive. An
+            # untrained model's optimizer has no state yet; Keras warns about that.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return keras.saving.load_model(path, safe_mode=True)
         except Exception as err:  # noqa: BLE001 - any failure means "cannot be checked"
             raise DecodeError(
                 f"the Keras model could not be rebuilt from its saved form "

@@ -68,6 +68,10 @@ EXPECTED = {
     "writes_outside_its_folder": ("graded", 5, ""),
     "copies_another_submission": ("graded", 2, ""),
     "reads_the_solution": ("graded", 2, ""),
+    "kills_the_grader": ("graded", 2, ""),
+    "link_to_a_classmate": ("missing_notebook", 0, "is a link, not a file"),
+    "deeply_nested_json": ("invalid_notebook", 0, "nested too deeply"),
+    "cells_that_are_not_text": ("invalid_notebook", 0, "not a notebook cell"),
 }
 
 
@@ -213,6 +217,23 @@ def test_feedback_and_autograded_notebooks_hold_no_hidden_test(graded):
         assert not leaked, f"{path} shows hidden tests: {leaked[:3]}"
 
 
+def test_feedback_of_an_unanswered_notebook_holds_no_solution(graded):
+    from autograder.spec import SOLUTION
+
+    solution_lines, elsewhere = set(), set()
+    for notebook in load_assignment(A1).notebooks:
+        for cell in notebook.notebook.cells:
+            for match in SOLUTION.finditer(cell.source):
+                solution_lines |= _lines(match.group(0))
+            elsewhere |= _lines(SOLUTION.sub("", cell.source))
+    solution_lines -= elsewhere
+    assert len(solution_lines) >= 3
+    page = graded["out"] / "feedback" / "unanswered" / A1 / "forward_pass.html"
+    shown = _lines(_text(page.read_text(encoding="utf-8")))
+    assert not shown & solution_lines
+    assert "raise NotImplementedError()" in shown
+
+
 def test_feedback_names_the_mistake_and_the_score(graded):
     page = (graded["out"] / "feedback" / "one_function_wrong" / A1 / "forward_pass.html")
     text = _text(page.read_text(encoding="utf-8"))
@@ -237,7 +258,7 @@ def test_gradebook_holds_the_same_scores_as_grades_csv(graded):
 def test_rerun_reuses_results_and_regrades_only_what_changed(graded, tmp_path):
     out, submitted = tmp_path / "out", tmp_path / "submitted"
     shutil.copytree(graded["out"], out)
-    shutil.copytree(graded["submitted"], submitted)
+    shutil.copytree(graded["submitted"], submitted, symlinks=True)
     results = {p: p.stat().st_mtime_ns for p in (out / ".results").rglob("*.json")}
     changed = submitted / "one_function_wrong" / A1 / "forward_pass.ipynb"
     shutil.copy(submitted / "correct" / A1 / "forward_pass.ipynb", changed)
