@@ -351,6 +351,7 @@ def autograde_mutants(
         timeout=AUTOGRADE_TIMEOUT * 10 * max(1, len(plans)),
     )
     seconds = time.perf_counter() - start
+    ours = grade_with_our_autograder(course, assignment.name)
 
     rows = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
@@ -381,6 +382,7 @@ def autograde_mutants(
                         "max_score": max_score,
                         "wrong_elsewhere": [f for f in wrong_here if f != function],
                         "problem": problem,
+                        **ours_verdict(ours.get(sid), notebook, function),
                     }
                 )
     for row in rows:
@@ -391,6 +393,35 @@ def autograde_mutants(
         "submissions": len(plans),
         "log": tail(proc.stdout + proc.stderr, 40),
     }
+
+
+def grade_with_our_autograder(course: Path, assignment: str) -> dict:
+    """The same submissions graded by `python -m autograder autograde` (sandboxed, clean
+    verdict): student id -> its result (the JSON the CLI keeps in OUT/.results)."""
+    out = course / "ours"
+    subprocess.run(
+        [sys.executable, "-m", "autograder", "autograde", str(course / "submitted"),
+         "--out", str(out), "--workers", "1", "--assignment", assignment,
+         "--timeout", str(AUTOGRADE_TIMEOUT)],
+        cwd=ROOT, env=environment(), capture_output=True, text=True,
+        timeout=AUTOGRADE_TIMEOUT * 20, check=False)
+    results = {}
+    for path in (out / ".results").glob(f"*/{assignment}.json"):
+        results[path.parent.name] = json.loads(path.read_text(encoding="utf8"))
+    return results
+
+
+def ours_verdict(result: dict | None, notebook: str, function: str) -> dict:
+    """Our autograder's score and status for one function of one submission."""
+    if result is None:
+        return {"ours_score": None, "ours_status": "not graded"}
+    for graded_notebook in result.get("notebooks", []):
+        if graded_notebook["notebook"] == f"{notebook}.ipynb":
+            test = graded_notebook["tests"].get(f"test_{function}", {})
+            return {"ours_score": test.get("score"), "ours_status": result["status"],
+                    "ours_notes": result.get("notes", [])}
+    return {"ours_score": None, "ours_status": result["status"],
+            "ours_notes": result.get("notes", [])}
 
 
 def verdict(row: dict) -> str:

@@ -272,3 +272,23 @@ def test_a_wrong_function_costs_no_points_elsewhere(
             for row in lost
         ),
     )
+
+
+@pytest.mark.parametrize("assignment", sorted(ASSIGNMENTS), ids=str)
+@pytest.mark.slow
+@pytest.mark.xdist_group("notebooks")
+def test_our_autograder_agrees_with_stock_nbgrader_on_every_mutant(
+    graded: dict, assignment: str
+) -> None:
+    """The clean verdict (autograder/) gives every honest submission the score stock
+    nbgrader gives it, and never calls an honest submission tampered."""
+    rows = _result(graded, assignment, "autograde")["mutation"]["rows"]
+    assert rows
+    disagree = [row for row in rows if row["ours_score"] != row["score"]]
+    assert not disagree, _with_table(graded, assignment, "our autograder disagrees with "
+                                     "stock nbgrader:\n" + "\n".join(
+        f"  {r['student']} {r['variant']}: stock {r['score']}, ours {r['ours_score']} "
+        f"({r['ours_status']}: {r.get('ours_notes')})" for r in disagree))
+    flagged = sorted({(r["student"], r["ours_status"]) for r in rows
+                      if r["ours_status"] != "graded"})
+    assert not flagged, f"honest submissions got another status: {flagged}"
