@@ -41,6 +41,7 @@ from rnncourse import codec
 SANDBOX = Path(__file__).with_name("sandbox.py")
 MAX_REPLY_BYTES = 256 << 20
 MAX_RESTARTS = 50       # each restart also costs the test's own time limit
+STARTUP_CELL_BUDGET = 3  # all student cells together: this many cell time limits
 
 
 class CellTimeout(Exception):
@@ -126,6 +127,7 @@ class Sandbox:
         os.close(to_child_r)
         os.close(from_child_w)
         self._out, self._in = to_child_w, from_child_r
+        self.started = time.monotonic()
         cells = [(label, src) for label, src in self.student if label not in self.skipped]
         self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
                     "workdir": self.workdir, "hidden": self.hidden,
@@ -133,13 +135,19 @@ class Sandbox:
         current = None
         # Start-up imports NumPy (and TensorFlow for Keras assignments) before any cell.
         deadline = time.monotonic() + 60 + self.cell_timeout
+        # However many cells there are, running them all may take only this long.
+        overall = time.monotonic() + 60 + STARTUP_CELL_BUDGET * self.cell_timeout
         while True:
             try:
-                message = self._receive(deadline)
+                message = self._receive(min(deadline, overall))
             except (SandboxDied, CallTimeout) as err:
                 self.kill()
                 if current is None:
                     raise SandboxDied(f"the grading process could not start: {err}") from None
+                if time.monotonic() >= overall:
+                    raise SandboxDied(
+                        f"your cells took more than {overall - self.started:.0f} s in all to "
+                        f"run, before any test") from None
                 why = ("ran past the time limit" if isinstance(err, CallTimeout)
                        else "ended the Python process")
                 self.skipped[current] = why
@@ -204,7 +212,13 @@ class Sandbox:
         (length,) = struct.unpack("<I", self._read(4, deadline))
         if length > MAX_REPLY_BYTES:
             raise SandboxDied(f"the reply was {length} bytes, more than the grader accepts")
-        return codec.loads(self._read(length, deadline))
+        data = self._read(length, deadline)
+        try:
+            # A from-scratch function has no business returning a Keras model, and loading
+            # one is the only decoding step that is more than reading numbers.
+            return codec.loads(data, allow_keras=not self.from_scratch)
+        except codec.DecodeError as err:
+            return {"error": ["TypeError", f"the grader could not read the result: {err}"]}
 
     # --- calls -----------------------------------------------------------------------
     def call(self, name, args, kwargs, timeout):

@@ -374,6 +374,13 @@ def deeply_nested_json(nb, **_):
     return {A1_NOTEBOOK: b"[" * 100_000 + b"]" * 100_000}
 
 
+def script_in_output(nb, **_):
+    """A correct answer whose output carries a script (it must not run in the feedback)."""
+    prefix = ("from IPython.display import HTML, display\n"
+              "display(HTML(\"<script>document.title = 'pwned'</script><b>bold</b>\"))\n\n")
+    return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
+
+
 def cells_that_are_not_text(nb, **_):
     nb = _a1(nb)
     nb["cells"][_index(nb, "rnn_forward")]["source"] = ["def rnn_forward(", 42, ")"]
@@ -413,6 +420,7 @@ KINDS = {
     "link_to_a_classmate": link_to_a_classmate,
     "deeply_nested_json": deeply_nested_json,
     "cells_that_are_not_text": cells_that_are_not_text,
+    "script_in_output": script_in_output,
 }
 
 

@@ -42,6 +42,8 @@ def _exporter() -> HTMLExporter:
     root = os.path.dirname(nbgrader.__file__)
     config = Config()
     config.HTMLExporter.template_name = "feedback"
+    # Students' outputs may hold HTML and scripts: the page shows them inert.
+    config.HTMLExporter.sanitize_html = True
     config.HTMLExporter.extra_template_basedirs = [
         os.path.join(root, "server_extensions", "formgrader", "templates")]
     config.HTMLExporter.extra_template_paths = [os.path.join(

@@ -113,7 +113,8 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         executed = kernel_run.execute(
             merged.notebook, kernel_dir, timeout=settings.timeout,
             memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
-            reference_cache=settings.reference_cache, hidden=kernel_hidden, visible=visible)
+            reference_cache=settings.reference_cache, hidden=kernel_hidden, visible=visible,
+            expected_cells=sum(c.cell_type == "code" for c in spec.notebook.cells))
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
             spec, merged.student_cells, clean_dir, timeout=settings.timeout,
             memory_bytes=settings.memory_bytes, hidden=sandbox_hidden, visible=visible)

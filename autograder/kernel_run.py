@@ -98,7 +98,7 @@ class _GradingClient(NotebookClient):
 
 
 def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 20,
-            reference_cache=None, hidden=(), visible=()) -> KernelResult:
+            reference_cache=None, hidden=(), visible=(), expected_cells=None) -> KernelResult:
     """Execute `notebook` (changed in place) in a guarded kernel in `workdir`.
 
     Args:
@@ -109,6 +109,8 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
         max_output_bytes: output kept per cell.
         reference_cache: a file of Keras reference outputs (`rnncourse.reference_cache`).
         hidden, visible: folders the student's code may not read, and exceptions.
+        expected_cells: the source notebook's number of code cells; the whole run may
+            take `timeout` for each and a few more, however many cells a student adds.
 
     Returns:
         A `KernelResult`.
@@ -131,8 +133,8 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
                           "traceback": []},
         resources={"metadata": {"path": str(workdir)}})
     result = KernelResult(notebook)
-    code_cells = sum(c.cell_type == "code" for c in notebook.cells)
-    budget = STARTUP_SECONDS + (timeout + 5) * (code_cells + 1)
+    code_cells = expected_cells or sum(c.cell_type == "code" for c in notebook.cells)
+    budget = STARTUP_SECONDS + (timeout + 5) * (code_cells + 3)
     killed = threading.Event()
 
     def kill_kernel():
@@ -146,7 +148,8 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
         client.execute(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     except DeadKernelError:
-        result.died = ("the kernel was stopped: it ignored an interrupt after a timeout"
+        result.died = (f"the kernel was stopped after {budget:.0f} s in all (a cell ignored "
+                       f"the interrupt after a timeout, or the cells took too long together)"
                        if killed.is_set() else
                        "the kernel died (os._exit, exit(), a crash, or the memory cap)")
     except CellTimeoutError:

@@ -56,8 +56,15 @@ def dumps(value) -> bytes:
     return b"".join([MAGIC, struct.pack("<Q", len(header)), header, *blobs])
 
 
-def loads(data: bytes, *, max_bytes: int = 1 << 30):
-    """Decode bytes made by `dumps`. Raises `DecodeError` on anything else."""
+def loads(data: bytes, *, max_bytes: int = 1 << 30, allow_keras: bool = True):
+    """Decode bytes made by `dumps`. Raises `DecodeError` on anything else.
+
+    Args:
+        data: the bytes.
+        max_bytes: refuse anything larger.
+        allow_keras: decode Keras models and histories (which loads them with Keras);
+            when False they are refused.
+    """
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise DecodeError(f"expected bytes, got {type(data).__name__}")
     data = bytes(data)
@@ -82,7 +89,7 @@ def loads(data: bytes, *, max_bytes: int = 1 << 30):
         blobs.append(data[offset:offset + size])
         offset += size
     try:
-        return _decode(tree, blobs, 0)
+        return _decode(tree, blobs, 0, allow_keras)
     except DecodeError:
         raise
     except (ValueError, KeyError, TypeError, IndexError, OverflowError) as err:
@@ -148,7 +155,7 @@ def _jsonable(x):
     raise EncodeError(f"generator state holds a {type(x).__name__}")
 
 
-def _decode(tree, blobs, depth):
+def _decode(tree, blobs, depth, allow_keras=True):
     if depth > MAX_DEPTH:
         raise DecodeError(f"values nested deeper than {MAX_DEPTH} levels")
     kind = tree["t"]
@@ -182,14 +189,14 @@ def _decode(tree, blobs, depth):
         array = np.frombuffer(blob, dtype=dtype).reshape(shape).copy()
         return array[()] if kind == "scalar" else array
     if kind in ("list", "tuple"):
-        items = [_decode(item, blobs, depth + 1) for item in tree["v"]]
+        items = [_decode(item, blobs, depth + 1, allow_keras) for item in tree["v"]]
         return items if kind == "list" else tuple(items)
     if kind == "dict":
         out = {}
         for key, item in tree["v"]:
             if not isinstance(key, str):
                 raise DecodeError("dict keys must be str")
-            out[key] = _decode(item, blobs, depth + 1)
+            out[key] = _decode(item, blobs, depth + 1, allow_keras)
         return out
     if kind == "generator":
         state = tree["state"]
@@ -202,6 +209,8 @@ def _decode(tree, blobs, depth):
                                            key=np.asarray(state["state"]["key"], np.uint32)))
         bit_generator.state = state
         return np.random.Generator(bit_generator)
+    if kind in ("keras_model", "history") and not allow_keras:
+        raise DecodeError(f"a {kind.replace('_', ' ')} is not expected here")
     if kind == "keras_model":
         return _keras_model_from_bytes(blobs[int(tree["blob"])])
     if kind == "history":

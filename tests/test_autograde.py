@@ -72,6 +72,7 @@ EXPECTED = {
     "link_to_a_classmate": ("missing_notebook", 0, "is a link, not a file"),
     "deeply_nested_json": ("invalid_notebook", 0, "nested too deeply"),
     "cells_that_are_not_text": ("invalid_notebook", 0, "not a notebook cell"),
+    "script_in_output": ("graded", 5, ""),
 }
 
 
@@ -232,6 +233,13 @@ def test_feedback_of_an_unanswered_notebook_holds_no_solution(graded):
     shown = _lines(_text(page.read_text(encoding="utf-8")))
     assert not shown & solution_lines
     assert "raise NotImplementedError()" in shown
+
+
+def test_scripts_in_a_students_output_do_not_run_in_the_feedback(graded):
+    page = (graded["out"] / "feedback" / "script_in_output" / A1 / "forward_pass.html")
+    raw = page.read_text(encoding="utf-8")
+    assert "<b>bold</b>" in raw                          # the output is shown, as HTML
+    assert "<script>document.title" not in raw           # but its script is inert text
 
 
 def test_feedback_names_the_mistake_and_the_score(graded):

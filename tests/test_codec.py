@@ -91,3 +91,15 @@ def test_a_recorded_reference_output_is_looked_up_instead_of_recomputed(tmp_path
         reference_cache._table.clear()
         reference_cache._table.update(saved)
     assert reference.rnn_cell_forward.output_names == ("h_t",)
+
+
+def test_a_keras_model_is_refused_where_none_is_expected():
+    import json
+    import struct
+
+    header = json.dumps({"tree": {"t": "keras_model", "blob": 0}, "blobs": [3]}).encode()
+    data = codec.MAGIC + struct.pack("<Q", len(header)) + header + b"zip"
+    with pytest.raises(codec.DecodeError, match="not expected"):
+        codec.loads(data, allow_keras=False)
+    with pytest.raises(codec.DecodeError, match="could not be rebuilt"):
+        codec.loads(data)          # allowed, but these bytes are no model
