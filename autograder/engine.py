@@ -27,6 +27,7 @@ import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
@@ -55,17 +56,41 @@ def _grade_in_worker(job, settings, table=None):
 
 
 class LocalPool:
-    """A pool of fresh processes (spawned: the parent may hold TensorFlow's threads)."""
+    """A pool of fresh processes (spawned: the parent may hold TensorFlow's threads).
 
-    def __init__(self, workers, table):
-        self.pool = ProcessPoolExecutor(max_workers=workers,
-                                        mp_context=multiprocessing.get_context("spawn"),
-                                        initializer=_init_worker, initargs=(table,))
+    If a worker process dies (a crash in a native library, the kernel's OOM killer), the
+    pool is rebuilt and the unfinished jobs run again; a job caught in `MAX_ATTEMPTS`
+    crashes is reported as failed.
+    """
+
+    MAX_ATTEMPTS = 3
+
+    def __init__(self, workers, table, fn=None):
+        self.workers, self.table = workers, table
+        self.fn = fn or _grade_in_worker
+        self.pool = self._new_pool()
+
+    def _new_pool(self):
+        return ProcessPoolExecutor(max_workers=self.workers,
+                                   mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(self.table,))
 
     def run(self, jobs, settings):
-        futures = {self.pool.submit(_grade_in_worker, job, settings): job for job in jobs}
-        for future in as_completed(futures):
-            yield futures[future], future
+        pending, attempts = list(jobs), {}
+        while pending:
+            futures = {self.pool.submit(self.fn, job, settings): job for job in pending}
+            pending = []
+            for future in as_completed(futures):
+                job = futures[future]
+                if isinstance(future.exception(), BrokenProcessPool):
+                    attempts[job] = attempts.get(job, 0) + 1
+                    if attempts[job] < self.MAX_ATTEMPTS:
+                        pending.append(job)
+                        continue
+                yield job, future
+            if pending:
+                self.pool.shutdown(cancel_futures=True)
+                self.pool = self._new_pool()
 
     def close(self):
         self.pool.shutdown(cancel_futures=True)
