@@ -203,8 +203,10 @@ def memory_bomb_list(nb, **_):
 
 
 def megabytes_of_output(nb, **_):
+    # rnn_forward is wrong too, so that the notebook also runs in a kernel (full marks in
+    # the clean run would make that unnecessary).
     prefix = "for _ in range(200_000):\n    print('spam ' * 20)\n\n"
-    return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=prefix))}
 
 
 HOSTILE_PREFIXES = {
@@ -375,10 +377,11 @@ def deeply_nested_json(nb, **_):
 
 
 def script_in_output(nb, **_):
-    """A correct answer whose output carries a script (it must not run in the feedback)."""
+    """An output that carries a script (it must not run in the feedback). rnn_forward is
+    wrong, so that the notebook runs in a kernel and its outputs are shown."""
     prefix = ("from IPython.display import HTML, display\n"
               "display(HTML(\"<script>document.title = 'pwned'</script><b>bold</b>\"))\n\n")
-    return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=prefix))}
 
 
 def cells_that_are_not_text(nb, **_):

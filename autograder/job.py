@@ -8,10 +8,12 @@ For each notebook of the assignment it:
 
 1. finds the file (a renamed copy is accepted, with a note) and reads it defensively;
 2. rebuilds the notebook to grade from the source (`submissions.merge`);
-3. runs it in a guarded kernel, as nbgrader would (`kernel_run`): the feedback's
-   outputs, and the in-kernel test results;
-4. runs the tests again where student code cannot reach them (`clean_run`):
-   the scores come from this clean verdict;
+3. runs the tests where student code cannot reach them (`clean_run`): the scores
+   come from this clean verdict;
+4. unless that verdict is already full marks, runs the notebook in a guarded kernel,
+   as nbgrader would (`kernel_run`): the outputs shown in the feedback, and the
+   in-kernel test results. A kernel can only agree with full marks or score lower,
+   so skipping it then changes no score or status, and saves the slowest step;
 5. compares the two: a test that passed in the kernel but fails in the clean run
    means the submission changed the grading, so the status is `tampered`.
 
@@ -110,14 +112,22 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             shutil.copytree(folder, target, symlinks=True,
                             ignore=shutil.ignore_patterns("*.ipynb"))
         kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
-        executed = kernel_run.execute(
-            merged.notebook, kernel_dir, timeout=settings.timeout,
-            memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
-            reference_cache=settings.reference_cache, hidden=kernel_hidden, visible=visible,
-            expected_cells=sum(c.cell_type == "code" for c in spec.notebook.cells))
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
             spec, merged.student_cells, clean_dir, timeout=settings.timeout,
             memory_bytes=settings.memory_bytes, hidden=sandbox_hidden, visible=visible)
+        if all(o.passed for o in outcomes.values()) and not merged.tests_touched:
+            # Full marks in the clean run: the kernel could only agree or score lower, so
+            # it can change neither the score nor the status. Skip it (the slow part).
+            executed = kernel_run.KernelResult(merged.notebook)
+            record["kernel_run"] = False
+        else:
+            executed = kernel_run.execute(
+                merged.notebook, kernel_dir, timeout=settings.timeout,
+                memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
+                reference_cache=settings.reference_cache, hidden=kernel_hidden,
+                visible=visible,
+                expected_cells=sum(c.cell_type == "code" for c in spec.notebook.cells))
+            record["kernel_run"] = True
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -55,7 +55,7 @@ EXPECTED = {
     "system_exit": ("graded", 2, "SystemExit"),
     "memory_bomb": ("graded", 2, "out of memory"),
     "memory_bomb_list": ("graded", 2, "out of memory"),
-    "megabytes_of_output": ("graded", 5, "the rest was dropped"),
+    "megabytes_of_output": ("graded", 2, "the rest was dropped"),
     "patches_numpy": ("tampered", 2, "passed inside your notebook"),
     "patches_numpy_allclose": ("timeout", 2, "ran past"),
     "patches_check": ("tampered", 2, "passed inside your notebook"),
@@ -72,7 +72,7 @@ EXPECTED = {
     "link_to_a_classmate": ("missing_notebook", 0, "is a link, not a file"),
     "deeply_nested_json": ("invalid_notebook", 0, "nested too deeply"),
     "cells_that_are_not_text": ("invalid_notebook", 0, "not a notebook cell"),
-    "script_in_output": ("graded", 5, ""),
+    "script_in_output": ("graded", 2, ""),
 }
 
 
@@ -149,6 +149,15 @@ def test_a_folder_that_is_not_an_assignment_is_reported_not_dropped(tmp_path):
     row = read_grades(tmp_path / "out")[("bob", "99_not_an_assignment")]
     assert row["status"] == "error" and "unknown assignment" in row["notes"]
     assert proc.returncode == 1     # the instructor must look at it
+
+
+def test_the_kernel_runs_only_when_the_clean_verdict_is_not_full_marks(graded):
+    for student, (status, score, _) in EXPECTED.items():
+        path = graded["out"] / ".results" / student / f"{A1}.json"
+        result = json.loads(path.read_text())
+        for notebook in result["notebooks"]:
+            if "kernel_run" in notebook:
+                assert notebook["kernel_run"] == (score < 5 or status == "tampered"), student
 
 
 def test_a_submission_cannot_write_outside_its_own_folder(graded):
