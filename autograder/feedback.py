@@ -8,7 +8,9 @@ message scrolls sideways. Scores come from the clean verdict.
 
 Example:
 
->>> html = render(notebook, spec, outcomes, notes, student_id="alice")   # doctest: +SKIP
+>>> graded = feedback_notebook(notebook, outcomes)                       # doctest: +SKIP
+>>> html = render(graded, spec, outcomes, notes, student_id="alice",     # doctest: +SKIP
+...               assignment_id="01_forward_pass")
 """
 
 from __future__ import annotations
@@ -54,8 +56,8 @@ def _exporter() -> HTMLExporter:
     return exporter
 
 
-def feedback_notebook(notebook, spec, outcomes, notes):
-    """The notebook students get back: visible tests, clean results, scores per cell."""
+def feedback_notebook(notebook, outcomes):
+    """The graded notebook students get back: visible tests, clean results, scores per cell."""
     notebook = copy.deepcopy(notebook)
     for cell in notebook.cells:
         meta = nbgrader_meta(cell)
@@ -78,15 +80,17 @@ def feedback_notebook(notebook, spec, outcomes, notes):
             meta["comment"] = None
         elif cell.cell_type == "code" and "BEGIN HIDDEN TESTS" in cell.source:
             cell.source = HIDDEN.sub("", cell.source)
-    if notes:
-        text = "**Notes from the grader**\n\n" + "\n".join(f"- {n}" for n in notes)
-        notebook.cells.insert(0, nbformat.v4.new_markdown_cell(text))
     return notebook
 
 
-def render(notebook, spec, outcomes, notes, *, student_id, assignment_id) -> str:
-    """Feedback HTML for one notebook (nbgrader's feedback template)."""
-    shown = feedback_notebook(notebook, spec, outcomes, notes)
+def render(graded, spec, outcomes, notes, *, student_id, assignment_id) -> str:
+    """Feedback HTML (nbgrader's feedback template) of a `feedback_notebook`, with the
+    grader's notes on top."""
+    shown = copy.copy(graded)
+    shown.cells = list(graded.cells)
+    if notes:
+        text = "**Notes from the grader**\n\n" + "\n".join(f"- {n}" for n in notes)
+        shown.cells.insert(0, nbformat.v4.new_markdown_cell(text))
     score = sum(o.points for o in outcomes.values() if o.passed)
     resources = {"nbgrader": {
         "notebook": spec.name.removesuffix(".ipynb"), "assignment": assignment_id,

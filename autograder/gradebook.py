@@ -14,12 +14,12 @@ Example:
 from __future__ import annotations
 
 import os
-import sys
 import warnings
 
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.utils import compute_checksum
 
+from autograder.release import nbgrader_env
 from autograder.spec import nbgrader_meta
 
 
@@ -61,10 +61,7 @@ def record(db_url: str, specs: dict, results: list[dict]) -> int:
     Returns:
         The number of submissions written.
     """
-    # nbgrader runs `alembic` from PATH to create a gradebook: use the one next to Python.
-    bin_dir = os.path.dirname(sys.executable)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ["PATH"] = nbgrader_env()["PATH"]     # nbgrader runs `alembic` from PATH
     written = 0
     with warnings.catch_warnings(), Gradebook(db_url) as gb:
         # nbgrader's add_submission trips SQLAlchemy's autoflush warnings; they are benign.

@@ -177,11 +177,11 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             "it was graded; the clean result counts")
     record["score"] = sum(t["score"] for t in record["tests"].values())
     record["status"] = _worst(statuses)
+    graded = feedback.feedback_notebook(notebook, outcomes)
+    record["autograded"] = nbformat.writes(graded)
     record["feedback_html"] = feedback.render(
-        notebook, spec, outcomes, record["notes"], student_id=job.student_id,
+        graded, spec, outcomes, record["notes"], student_id=job.student_id,
         assignment_id=job.assignment_id)
-    record["autograded"] = nbformat.writes(feedback.feedback_notebook(notebook, spec, outcomes,
-                                                                      []))
     return record
 
 

@@ -28,10 +28,13 @@ def assignments(notebooks: Path = NOTEBOOKS) -> list[str]:
     return sorted(p.name for p in notebooks.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
 
 
-def _nbgrader_env() -> dict:
-    # nbgrader shells out to `alembic`, which lives next to this Python.
+def nbgrader_env() -> dict:
+    """This process's environment with this Python's bin folder first on PATH: nbgrader
+    runs `alembic` from PATH when it creates a gradebook."""
     env = dict(os.environ)
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in env.get("PATH", "").split(os.pathsep):
+        env["PATH"] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
     return env
 
 
@@ -65,7 +68,7 @@ def release(out: Path, only: list[str] | None = None) -> list[Path]:
             proc = subprocess.run(
                 [sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
                  f"--CourseDirectory.root={course}"],
-                cwd=course, env=_nbgrader_env(), capture_output=True, text=True, check=False,
+                cwd=course, env=nbgrader_env(), capture_output=True, text=True, check=False,
             )
             if proc.returncode != 0:
                 raise RuntimeError(f"nbgrader generate_assignment {name} failed:\n{proc.stderr}")

@@ -17,9 +17,11 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
+from autograder.job import SEVERITY
+
 COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "notes"]
-STATUSES = ["graded", "tampered", "timeout", "kernel_died", "invalid_notebook",
-            "missing_notebook", "error"]
+# From least to most severe (autograder.job.SEVERITY is the one list).
+STATUSES = list(reversed(SEVERITY))
 
 
 def _number(value):

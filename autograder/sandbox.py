@@ -208,10 +208,9 @@ class _NoShell:
 def _changes_in_place(value):
     import numpy as np
 
-    if isinstance(value, np.random.Generator):
-        return True
-    return any(c.__name__ == "Model" and c.__module__.startswith("keras")
-               for c in type(value).__mro__)
+    from rnncourse.codec import is_keras
+
+    return isinstance(value, np.random.Generator) or is_keras(value, "Model")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,8 @@ def loads(data: bytes, *, max_bytes: int = 1 << 30, allow_keras: bool = True):
         raise DecodeError(f"malformed value: {type(err).__name__}: {err}") from None
 
 
-def _is_keras(value, name: str) -> bool:
+def is_keras(value, name: str) -> bool:
+    """Is `value` a Keras `name` (e.g. "Model"), without importing Keras?"""
     return any(cls.__name__ == name and cls.__module__.startswith("keras")
                for cls in type(value).__mro__)
 
@@ -136,10 +137,10 @@ def _encode(value, blobs, depth):
     if isinstance(value, np.random.Generator):
         state = value.bit_generator.state
         return {"t": "generator", "state": json.loads(json.dumps(state, default=_jsonable))}
-    if _is_keras(value, "Model"):
+    if is_keras(value, "Model"):
         blobs.append(_keras_model_bytes(value))
         return {"t": "keras_model", "blob": len(blobs) - 1}
-    if _is_keras(value, "History"):
+    if is_keras(value, "History"):
         history = {str(k): [float(x) for x in v] for k, v in dict(value.history).items()}
         params = {str(k): v for k, v in dict(getattr(value, "params", {}) or {}).items()
                   if isinstance(v, (int, float, str, type(None)))}
@@ -268,4 +269,4 @@ def from_file(path, **kwargs):
         return loads(file.read(), **kwargs)
 
 
-__all__ = ["DecodeError", "EncodeError", "dumps", "from_file", "loads", "to_file"]
+__all__ = ["DecodeError", "EncodeError", "dumps", "from_file", "is_keras", "loads", "to_file"]
