@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde grade browser test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde grade browser sandbox test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -18,6 +18,7 @@ help:
 	@echo "make venv   create/update .venv (idempotent)"
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
+	@echo "make sandbox  install Debian's bubblewrap (the grading sandbox)"
 	@echo "make grade  build a demo class of 34+ submissions, grade it, print the summary"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 	@echo "make bench-grade time each solution notebook and grading one submission"
@@ -79,34 +80,45 @@ browser:
 	    chromium chromium-driver >/dev/null; \
 	fi
 
+# autograder/jail.py runs every piece of student code in a bubblewrap sandbox: Debian's
+# package, installed only when missing. `autograde` refuses to grade without it.
+sandbox:
+	@if ! command -v bwrap >/dev/null; then \
+	  echo "Installing Debian's bubblewrap (the grading sandbox, autograder/jail.py)"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+	    bubblewrap >/dev/null; \
+	fi
+
 # Budgets: each chapter < 90 s (04_adding_experiment < 300 s), clean build < 10 min,
 # no-op rebuild < 30 s. Builds in a scratch copy, so _build/ here is left alone.
 bench-book: venv
 	python benchmarks/book_budget.py
 
 # Budgets: each solution notebook < 60 s, grading one submission with stock nbgrader < 20 s.
-bench-grade: venv
+bench-grade: venv sandbox
 	python benchmarks/grade_budget.py
 
 # Not a budget: 40 submissions (10 students x assignments 01-04) graded by stock serial
 # `nbgrader autograde` and by `python -m autograder autograde --workers 2` (cold and warm),
 # in the same run; times, throughput ratio, score agreement. About 5 minutes on 2 cores.
-bench-autograde: venv
+bench-autograde: venv sandbox
 	python benchmarks/autograde_vs_stock.py
 
 # A demo class (correct, partly wrong, broken and hostile students) graded by the CLI.
 # Outputs: demo/out/grades.csv, demo/out/feedback/, demo/out/gradebook.db. Re-running
 # regrades only what changed.
 DEMO := demo
-grade: venv
+grade: venv sandbox
 	python -m autograder demo --out $(DEMO)/submitted
 	python -m autograder autograde $(DEMO)/submitted --out $(DEMO)/out --timeout 20
 
-test: venv browser
+test: venv browser sandbox
 	ruff check .
 	python -m pytest -n 2 --dist loadfile
 
-check: venv
+check: venv sandbox
 	ruff check .
 	python -m pytest -n 2 -m "not slow"
 

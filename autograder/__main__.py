@@ -3,7 +3,7 @@
     python -m autograder release --out DIR
     python -m autograder autograde SUBMITTED --out OUT [--workers N] [--assignment A]
                                    [--timeout S] [--memory GIB] [--db URL]
-                                   [--scheduler ADDRESS] [--force]
+                                   [--scheduler ADDRESS] [--force] [--unsafe-no-sandbox]
     python -m autograder demo --out DIR
 
 Exit status: 0 when every submission got a grade (whatever its status), 1 when
@@ -63,6 +63,10 @@ def _parser():
                            "tcp://10.0.0.5:8786 (default: a local process pool)")
     grade_cmd.add_argument("--force", action="store_true",
                            help="regrade submissions already graded with these settings")
+    grade_cmd.add_argument("--unsafe-no-sandbox", action="store_true",
+                           help="grade without the OS sandbox (bubblewrap): only resource "
+                           "limits and an audit hook stand between student code and the "
+                           "course; every row's notes say so")
 
     demo_cmd = commands.add_parser("demo", help="write a demo class of submissions to DIR")
     demo_cmd.add_argument("--out", required=True, type=Path)
@@ -91,17 +95,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(students)} students to {args.out}")
         return 0
 
-    from autograder import engine, report
+    from autograder import engine, jail, report
     from autograder.references import SolutionFails
 
     try:
         rows = engine.autograde(
             args.submitted, args.out, workers=args.workers, only=args.assignment,
             timeout=args.timeout, memory_gib=args.memory, db_url=args.db,
-            scheduler=args.scheduler, force=args.force, progress=engine.progress_printer())
+            scheduler=args.scheduler, force=args.force,
+            unsafe_no_sandbox=args.unsafe_no_sandbox, progress=engine.progress_printer())
     except (ValueError, FileNotFoundError) as err:
         print(f"autograde: {err}", file=sys.stderr)
         return 2
+    except jail.SandboxUnavailable as err:
+        print(f"autograde: refusing to grade without the OS sandbox: {err}", file=sys.stderr)
+        return 1
     except SolutionFails as err:
         print(f"autograde: the assignment itself is broken: {err}", file=sys.stderr)
         return 1

@@ -24,7 +24,6 @@ import contextlib
 import ctypes
 import io
 import os
-import resource
 import select
 import struct
 import subprocess
@@ -32,13 +31,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
+from autograder.jail import Room
 from rnncourse import codec
 
-SANDBOX = Path(__file__).with_name("sandbox.py")
 MAX_REPLY_BYTES = 256 << 20
 MAX_RESTARTS = 50       # each restart also costs the test's own time limit
 STARTUP_CELL_BUDGET = 3  # all student cells together: this many cell time limits
@@ -66,29 +64,6 @@ class TestOutcome:
     timed_out: bool = False
 
 
-def limited_env(workdir: str) -> dict:
-    """The environment of every process that runs student code."""
-    keep = ("PATH", "LANG", "LC_ALL", "PYTHONHASHSEED")
-    env = {k: os.environ[k] for k in keep if k in os.environ}
-    env.update(HOME=workdir, TMPDIR=workdir, MPLCONFIGDIR=workdir, MPLBACKEND="Agg",
-               TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1",
-               MKL_NUM_THREADS="1", PYTHONWARNINGS="ignore", IPYTHONDIR=workdir,
-               JUPYTER_RUNTIME_DIR=workdir, PYTHONDONTWRITEBYTECODE="1")
-    return env
-
-
-def memory_limiter(max_bytes: int):
-    """A preexec_fn: cap the child's heap, and give it its own process group."""
-
-    def limit():
-        os.setsid()
-        if max_bytes:
-            resource.setrlimit(resource.RLIMIT_DATA, (max_bytes, max_bytes))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-    return limit
-
-
 class Sandbox:
     """A student's code in its own process, restarted when it dies.
 
@@ -96,18 +71,17 @@ class Sandbox:
         setup: the instructor's locked code cells (run before the guard is installed).
         student: `(label, source)` of each cell the student wrote, in order.
         from_scratch: forbid TensorFlow, Keras, PyTorch and JAX in the process.
-        workdir: the process's working folder (a copy of the submission's folder).
-        memory_bytes: the heap cap.
+        room: the `autograder.jail.Room` the process runs in (its limits, its folders).
         cell_timeout: seconds each student cell may take to run.
         hidden, visible: folders the student's code may not read, and exceptions.
     """
 
-    def __init__(self, setup, student, *, from_scratch, workdir, memory_bytes, cell_timeout,
+    def __init__(self, setup, student, *, from_scratch, room: Room, cell_timeout,
                  hidden=(), visible=()):
         self.hidden, self.visible = [str(p) for p in hidden], [str(p) for p in visible]
         self.setup, self.student = list(setup), list(student)
-        self.from_scratch, self.workdir = from_scratch, str(workdir)
-        self.memory_bytes, self.cell_timeout = memory_bytes, cell_timeout
+        self.from_scratch, self.room, self.workdir = from_scratch, room, room.workdir
+        self.cell_timeout = cell_timeout
         self.proc = None
         self.skipped: dict[str, str] = {}    # cell label -> why it was left out
         self.cell_errors: list[list[str]] = []
@@ -118,12 +92,12 @@ class Sandbox:
     def _start(self):
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
+        argv = self.room.command([sys.executable, "-I", self.room.script("sandbox.py"),
+                                  str(to_child_r), str(from_child_w)])
         self.proc = subprocess.Popen(
-            [sys.executable, "-I", str(SANDBOX), str(to_child_r), str(from_child_w)],
-            pass_fds=(to_child_r, from_child_w), cwd=self.workdir,
-            env=limited_env(self.workdir), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=memory_limiter(self.memory_bytes))
+            argv, pass_fds=(to_child_r, from_child_w), cwd=self.room.scratch,
+            env=self.room.env(), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL)
         os.close(to_child_r)
         os.close(from_child_w)
         self._out, self._in = to_child_w, from_child_r
@@ -339,16 +313,14 @@ class _Override:
         return self._overrides.get(name) or getattr(self._module, name)
 
 
-def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30, hidden=(),
-              visible=()):
+def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()):
     """Run every test cell of `spec` against the student's code in a sandbox.
 
     Args:
         spec: the notebook's `autograder.spec.NotebookSpec`.
         student_cells: `(label, source)` of the student's code cells, in order.
-        workdir: the folder the student's code runs in.
+        room: the `autograder.jail.Room` the student's code runs in.
         timeout: seconds per test cell (and per student cell at start-up).
-        memory_bytes: the student process's heap cap.
         hidden, visible: folders the student's code may not read, and exceptions.
 
     Returns:
@@ -356,8 +328,7 @@ def run_tests(spec, student_cells, workdir, *, timeout, memory_bytes=3 << 30, hi
         student cells that were left out because they ended the process or hung.
     """
     sandbox = Sandbox(spec.setup_sources, student_cells, from_scratch=spec.from_scratch,
-                      workdir=workdir, memory_bytes=memory_bytes, cell_timeout=timeout,
-                      hidden=hidden, visible=visible)
+                      room=room, cell_timeout=timeout, hidden=hidden, visible=visible)
     namespace = {"__name__": "__main__"}
     deadline_box: list = []
     outcomes = {}

@@ -31,7 +31,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict
 from pathlib import Path
 
-from autograder import gradebook, report
+from autograder import gradebook, jail, report
 from autograder.job import Settings, grade
 from autograder.references import reference_table
 from autograder.release import assignments
@@ -126,7 +126,7 @@ def _settings_key(settings: Settings) -> str:
     data.pop("reference_cache", None)       # where the cache lives does not change grades
     root = Path(__file__).parent
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode() + GRADER_VERSION.encode())
-    for path in sorted(root.glob("*.py")) + sorted((root.parent / "notebooks").rglob("*.ipynb")):
+    for path in sorted(root.rglob("*.py")) + sorted((root.parent / "notebooks").rglob("*.ipynb")):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -174,7 +174,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
               only: list[str] | None = None, timeout: float = 60.0,
               memory_gib: float = 3.0, db_url: str | None = None,
               scheduler: str | None = None, force: bool = False,
-              progress=None) -> list[dict]:
+              unsafe_no_sandbox: bool = False, progress=None) -> list[dict]:
     """Grade every submission in `submitted` into `out`; see the module docstring.
 
     Args:
@@ -187,6 +187,8 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         db_url: the gradebook's SQLAlchemy URL (default `sqlite:///OUT/gradebook.db`).
         scheduler: a Dask scheduler address; grades on that cluster instead.
         force: regrade even unchanged submissions.
+        unsafe_no_sandbox: grade without the OS sandbox (limits and the audit hook only);
+            every row's notes say so.
         progress: called as `progress(done, total, row)` after each job.
 
     Returns:
@@ -196,6 +198,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
     Raises:
         ValueError: a bad argument (unknown assignment, non-positive timeout...).
         FileNotFoundError: `submitted` is not a folder.
+        jail.SandboxUnavailable: bubblewrap cannot run here (and no `unsafe_no_sandbox`).
     """
     if timeout <= 0:
         raise ValueError(f"--timeout must be positive, got {timeout}")
@@ -210,6 +213,8 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         raise ValueError(f"unknown assignment(s) {unknown}; known: {known}")
     submitted, out = Path(submitted), Path(out)
     everyone = discover(submitted)
+    if not unsafe_no_sandbox and jail.check() is not None:
+        raise jail.SandboxUnavailable(jail.check())
     jobs = [j for j in everyone if not only or j.assignment_id in only]
     out.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}"
@@ -217,9 +222,11 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
     specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in everyone}
                                                    & set(known))}
     table, table_path = reference_table([specs[a] for a in sorted(
-        {j.assignment_id for j in jobs} & set(specs))], out / ".cache")
+        {j.assignment_id for j in jobs} & set(specs))], out / ".cache",
+        isolated=not unsafe_no_sandbox)
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
-                        reference_cache=str(table_path.resolve()))
+                        reference_cache=str(table_path.resolve()),
+                        isolated=not unsafe_no_sandbox)
     key = _settings_key(settings)
 
     results, pending = {}, []

@@ -30,6 +30,7 @@ Example:
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -39,11 +40,13 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import clean_run, feedback, kernel_run
+from autograder import clean_run, feedback, jail, kernel_run
 from autograder.spec import load_assignment
 from autograder.submissions import BadNotebook, Job, locate, merge, read_notebook
 
 REPO = Path(__file__).resolve().parents[1]
+UNSAFE_NOTE = ("graded with --unsafe-no-sandbox: no OS sandbox, only resource limits and "
+               "an audit hook")
 SEVERITY = ["missing_notebook", "invalid_notebook", "error", "tampered", "kernel_died",
             "timeout", "graded"]
 
@@ -54,6 +57,10 @@ class Settings:
     memory_bytes: int = 3 << 30           # heap cap of every process running student code
     max_output_bytes: int = 1 << 20       # output kept per cell
     reference_cache: str | None = None    # file of Keras outputs for the kernels
+    isolated: bool = True                 # False only with --unsafe-no-sandbox
+
+    def limits(self) -> jail.Limits:
+        return jail.Limits(memory_bytes=self.memory_bytes)
 
 
 def _folders(job: Job, settings: Settings):
@@ -105,16 +112,24 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
                                + ", ".join(merged.tests_touched) + "): graded with the "
                                "originals")
     scratch = Path(tempfile.mkdtemp(prefix="rnncourse-grade-"))
+    rooms = []
     try:
-        kernel_dir, clean_dir = scratch / "kernel", scratch / "clean"
-        for target in (kernel_dir, clean_dir):
-            # Links are copied as links (the guard resolves them), never followed.
-            shutil.copytree(folder, target, symlinks=True,
-                            ignore=shutil.ignore_patterns("*.ipynb"))
+        inputs = scratch / "inputs"
+        # Links are copied as links (the rooms show them pointing at nothing), never
+        # followed. Each room copies these files into its own working folder.
+        shutil.copytree(folder, inputs, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
+        os.chmod(inputs, 0o755)
+
+        def room(name):
+            (scratch / name).mkdir()
+            rooms.append(jail.Room(scratch / name, inputs, settings.limits(),
+                                   isolated=settings.isolated))
+            return rooms[-1]
+
         kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
-            spec, merged.student_cells, clean_dir, timeout=settings.timeout,
-            memory_bytes=settings.memory_bytes, hidden=sandbox_hidden, visible=visible)
+            spec, merged.student_cells, room("clean"), timeout=settings.timeout,
+            hidden=sandbox_hidden, visible=visible)
         if all(o.passed for o in outcomes.values()) and not merged.tests_touched:
             # Full marks in the clean run: the kernel could only agree or score lower, so
             # it can change neither the score nor the status. Skip it (the slow part).
@@ -122,13 +137,15 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             record["kernel_run"] = False
         else:
             executed = kernel_run.execute(
-                merged.notebook, kernel_dir, timeout=settings.timeout,
-                memory_bytes=settings.memory_bytes, max_output_bytes=settings.max_output_bytes,
+                merged.notebook, room("kernel"), timeout=settings.timeout,
+                max_output_bytes=settings.max_output_bytes,
                 reference_cache=settings.reference_cache, hidden=kernel_hidden,
                 visible=visible,
                 expected_cells=sum(c.cell_type == "code" for c in spec.notebook.cells))
             record["kernel_run"] = True
     finally:
+        for each in rooms:
+            each.close()
         shutil.rmtree(scratch, ignore_errors=True)
 
     notebook = executed.notebook
@@ -207,4 +224,6 @@ def grade(job: Job, settings: Settings, spec=None) -> dict:
     result["status"] = _worst([nb["status"] for nb in result["notebooks"]])
     result["score"] = sum(nb["score"] for nb in result["notebooks"])
     result["notes"] = [n for nb in result["notebooks"] for n in nb["notes"]]
+    if not settings.isolated:
+        result["notes"].append(UNSAFE_NOTE)
     return result

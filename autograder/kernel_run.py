@@ -4,14 +4,16 @@ This is the in-kernel run. Its outputs are what the student sees in the
 feedback, and its test results are compared with the clean verdict
 (`autograder.clean_run`) to detect tampering. It never decides a score.
 
-The kernel is started by `kernel_launcher.py` with a heap cap and a write guard.
+The kernel runs in a room (`autograder.jail`), started by `inside/kernel_launcher.py`,
+and talks to the grader over Unix sockets in a folder shared with the room (a room
+has no network, so no TCP).
 Each cell gets `timeout` seconds and is then interrupted; a kernel that ignores
 the interrupt is killed when the whole run passes its budget. Output beyond
 `max_output_bytes` per cell is dropped, with a note.
 
 Example:
 
->>> result = execute(notebook, workdir, timeout=30, memory_bytes=3 << 30)  # doctest: +SKIP
+>>> result = execute(notebook, room, timeout=30)                            # doctest: +SKIP
 >>> result.died, result.timed_out                                           # doctest: +SKIP
 (False, [])
 """
@@ -24,7 +26,6 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,9 +37,8 @@ from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-from autograder.clean_run import limited_env
+from autograder.jail import Room
 
-LAUNCHER = Path(__file__).with_name("kernel_launcher.py")
 KERNEL_NAME = "rnncourse-grader"
 STARTUP_SECONDS = 60
 
@@ -52,16 +52,17 @@ class KernelResult:
     truncated: list[int] = field(default_factory=list)   # indices of cells whose output was cut
 
 
-def _kernel_spec_dir() -> str:
-    """A kernelspec whose command is our launcher (made once per process)."""
-    folder = Path(tempfile.gettempdir()) / f"rnncourse-kernelspec-{os.getpid()}"
-    spec = folder / KERNEL_NAME
-    if not (spec / "kernel.json").exists():
-        spec.mkdir(parents=True, exist_ok=True)
-        (spec / "kernel.json").write_text(json.dumps({
-            "argv": [sys.executable, "-I", str(LAUNCHER), "-f", "{connection_file}"],
-            "display_name": "rnncourse grader", "language": "python"}))
-    return str(folder)
+def _kernel_spec_dir(room: Room) -> str:
+    """A kernelspec whose command starts our launcher in `room`."""
+    spec = room.scratch / "kernelspec" / KERNEL_NAME
+    spec.mkdir(parents=True, exist_ok=True)
+    argv = room.command([sys.executable, "-I", room.script("kernel_launcher.py"),
+                         "-f", "{connection_file}"])
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": argv, "display_name": "rnncourse grader", "language": "python",
+        # A signal to our process group would stop at bubblewrap: ask the kernel instead.
+        "interrupt_mode": "message"}))
+    return str(spec.parent)
 
 
 class _GradingClient(NotebookClient):
@@ -97,15 +98,15 @@ class _GradingClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
-def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 20,
+def execute(notebook, room: Room, *, timeout, max_output_bytes=1 << 20,
             reference_cache=None, hidden=(), visible=(), expected_cells=None) -> KernelResult:
-    """Execute `notebook` (changed in place) in a guarded kernel in `workdir`.
+    """Execute `notebook` (changed in place) in a kernel in `room`.
 
     Args:
         notebook: the notebook to run, as nbformat v4.
-        workdir: the kernel's working folder; the only place it may write.
+        room: the `autograder.jail.Room` of the kernel: its limits, its working folder
+            (the only place it may write), and a `sockets/` folder shared with it.
         timeout: seconds per cell before the cell is interrupted.
-        memory_bytes: the kernel's heap cap.
         max_output_bytes: output kept per cell.
         reference_cache: a file of Keras reference outputs (`rnncourse.reference_cache`).
         hidden, visible: folders the student's code may not read, and exceptions.
@@ -115,23 +116,29 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
     Returns:
         A `KernelResult`.
     """
-    env = limited_env(str(workdir))
-    visible = [str(p) for p in visible] + [str(workdir)]
-    env.update(RNNCOURSE_KERNEL_MEMORY=str(memory_bytes), RNNCOURSE_KERNEL_WORKDIR=str(workdir))
+    visible = [str(p) for p in visible] + [room.workdir]
+    extra = {}
     if reference_cache:
-        env["RNNCOURSE_REFERENCE_CACHE"] = str(reference_cache)
+        extra["RNNCOURSE_REFERENCE_CACHE"] = str(reference_cache)
         visible.append(os.path.dirname(os.path.abspath(reference_cache)))
-    env["RNNCOURSE_KERNEL_HIDDEN"] = os.pathsep.join(str(p) for p in hidden)
-    env["RNNCOURSE_KERNEL_VISIBLE"] = os.pathsep.join(visible)
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME,
-                       kernel_spec_manager=KernelSpecManager(kernel_dirs=[_kernel_spec_dir()]))
+    env = room.env(RNNCOURSE_KERNEL_HIDDEN=os.pathsep.join(str(p) for p in hidden),
+                   RNNCOURSE_KERNEL_VISIBLE=os.pathsep.join(visible), **extra)
+    sockets = room.scratch / "sockets"      # shared with the room: no TCP in there
+    sockets.mkdir(exist_ok=True)
+    room.shared_rw.append(sockets)
+    if reference_cache:
+        room.shared_ro.append(Path(reference_cache).resolve())
+    km = AsyncKernelManager(
+        kernel_name=KERNEL_NAME, transport="ipc", ip=str(sockets / "kernel"),
+        connection_file=str(sockets / "connection.json"),
+        kernel_spec_manager=KernelSpecManager(kernel_dirs=[_kernel_spec_dir(room)]))
     client = _GradingClient(
         notebook, km=km, timeout=timeout, startup_timeout=STARTUP_SECONDS, allow_errors=True,
         interrupt_on_timeout=True, max_output_bytes=max_output_bytes,
         error_on_timeout={"ename": "TimeoutError",
                           "evalue": f"this cell ran for more than {timeout:g} s and was stopped",
                           "traceback": []},
-        resources={"metadata": {"path": str(workdir)}})
+        resources={"metadata": {"path": str(room.scratch)}})
     result = KernelResult(notebook)
     code_cells = expected_cells or sum(c.cell_type == "code" for c in notebook.cells)
     budget = STARTUP_SECONDS + (timeout + 5) * (code_cells + 3)
@@ -145,7 +152,7 @@ def execute(notebook, workdir, *, timeout, memory_bytes, max_output_bytes=1 << 2
     watchdog = threading.Timer(budget, kill_kernel)
     watchdog.start()
     try:
-        client.execute(env=env, cwd=str(workdir), stdout=subprocess.DEVNULL,
+        client.execute(env=env, cwd=str(room.scratch), stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL)
     except DeadKernelError:
         result.died = (f"the kernel was stopped after {budget:.0f} s in all (a cell ignored "

@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 import rnncourse
-from autograder import clean_run
+from autograder import clean_run, jail
 from autograder.spec import nbgrader_meta
 from rnncourse import reference_cache
 
@@ -48,7 +48,7 @@ def solution_cells(notebook_spec) -> list[tuple[str, str]]:
             if nbgrader_meta(c).get("solution")]
 
 
-def reference_table(specs, cache_dir: Path, *, timeout: float = 300):
+def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: bool = True):
     """Record the reference outputs of every from-scratch notebook in `specs`.
 
     Returns:
@@ -67,10 +67,17 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300):
         for notebook in spec.notebooks:
             if not notebook.from_scratch:
                 continue
-            with tempfile.TemporaryDirectory() as workdir, \
+            with tempfile.TemporaryDirectory() as scratch, \
                     reference_cache.recording() as recorded:
-                outcomes, _, _ = clean_run.run_tests(notebook, solution_cells(notebook),
-                                                     workdir, timeout=timeout)
+                (Path(scratch) / "inputs").mkdir()
+                (Path(scratch) / "room").mkdir()
+                room = jail.Room(Path(scratch) / "room", Path(scratch) / "inputs",
+                                 isolated=isolated)
+                try:
+                    outcomes, _, _ = clean_run.run_tests(notebook, solution_cells(notebook),
+                                                         room, timeout=timeout)
+                finally:
+                    room.close()
             failed = [o for o in outcomes.values() if not o.passed]
             if failed:
                 raise SolutionFails(

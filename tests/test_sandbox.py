@@ -6,17 +6,20 @@ import numpy as np
 import pytest
 
 from autograder.clean_run import CallTimeout, Sandbox, SandboxDied
+from autograder.jail import Limits, Room
 
 SETUP = ["import numpy as np"]
 
 
-def sandbox(tmp_path, *cells, from_scratch=True, hidden=(), timeout=10):
-    workdir = tmp_path / "work"
-    workdir.mkdir(exist_ok=True)
+def sandbox(tmp_path, *cells, from_scratch=True, hidden=(), timeout=10, isolated=True):
+    """A started sandbox; its room is removed by `box.close()` (see `close`)."""
+    (tmp_path / "inputs").mkdir(exist_ok=True)
+    (tmp_path / "room").mkdir(exist_ok=True)
+    room = Room(tmp_path / "room", tmp_path / "inputs", Limits(memory_bytes=2 << 30),
+                isolated=isolated)
     student = [(f"cell{i}", source) for i, source in enumerate(cells)]
-    box = Sandbox(SETUP, student, from_scratch=from_scratch, workdir=workdir,
-                  memory_bytes=2 << 30, cell_timeout=timeout, hidden=hidden,
-                  visible=[workdir])
+    box = Sandbox(SETUP, student, from_scratch=from_scratch, room=room, cell_timeout=timeout,
+                  hidden=hidden, visible=[room.workdir])
     box._start()
     return box
 
@@ -44,7 +47,8 @@ def test_a_function_runs_in_the_sandbox_and_its_result_comes_back(tmp_path):
     ("import ctypes\nctypes.CDLL(None)", "ctypes"),
 ])
 def test_the_guard_refuses(tmp_path, source, error):
-    box = sandbox(tmp_path, source)
+    # The guard is the second line: tested alone here, the room in test_jail.py.
+    box = sandbox(tmp_path, source, isolated=False)
     try:
         [(label, message)] = box.cell_errors
         assert "PermissionError" in message or "ImportError" in message, message
@@ -60,7 +64,8 @@ def test_the_guard_hides_folders_but_not_the_working_folder(tmp_path):
     cells = [f"open({str(secret / 'answers.txt')!r}).read()",
              f"import os\nos.listdir({str(secret)!r})",
              "open('mine.txt', 'w').write('ok')\nMINE = open('mine.txt').read()"]
-    box = sandbox(tmp_path, *cells, "def mine():\n    return MINE", hidden=[secret])
+    box = sandbox(tmp_path, *cells, "def mine():\n    return MINE", hidden=[secret],
+                  isolated=False)
     try:
         errors = dict(box.cell_errors)
         assert "read" in errors["cell0"] and "look in" in errors["cell1"]
