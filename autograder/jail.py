@@ -166,10 +166,10 @@ class Room:
         self.isolated = isolated
         self.shared_rw = [Path(p) for p in shared_rw]
         self.shared_ro = [Path(p) for p in shared_ro]
+        if isolated and check() is not None:
+            raise SandboxUnavailable(check())
         self.cgroup = _new_cgroup(limits.processes) if isolated else None
         if isolated:
-            if check() is not None:
-                raise SandboxUnavailable(check())
             self.workdir = WORKDIR
             self.inputs_inside = INPUTS
             self.grader_inside = GRADER_INSIDE

@@ -136,6 +136,14 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             executed = kernel_run.KernelResult(merged.notebook)
             record["kernel_run"] = False
         else:
+            # Hidden tests never run where student code runs: the kernel gets the
+            # visible tests only (what the student has), and they are compared with the
+            # clean run's verdict on that same visible part.
+            visible = {t.grade_id: t.visible_source for t in spec.tests}
+            for cell in merged.notebook.cells:
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id in visible:
+                    cell.source = visible[grade_id]
             executed = kernel_run.execute(
                 merged.notebook, room("kernel"), timeout=settings.timeout,
                 max_output_bytes=settings.max_output_bytes,
@@ -161,7 +169,8 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         record["notes"].append(f"{len(executed.truncated)} cell(s) printed more than "
                                f"{settings.max_output_bytes // 1024} KiB; the rest was dropped")
     for note in sandbox_notes:
-        statuses.append("timeout" if "time limit" in note else "kernel_died")
+        statuses.append("timeout" if "time limit" in note else
+                        "tampered" if clean_run.FORGED in note else "kernel_died")
         record["notes"].append(note)
     if any("MemoryError" in o.get("ename", "") for c in notebook.cells
            for o in c.get("outputs", [])):
@@ -178,7 +187,7 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             continue
         outcome = outcomes[grade_id]
         in_kernel = _kernel_passed(cell, index in executed.completed)
-        if in_kernel and not outcome.passed and not outcome.timed_out:
+        if in_kernel and not outcome.visible_passed and not outcome.timed_out:
             tampered.append(grade_id)
         if outcome.timed_out:
             statuses.append("timeout")

@@ -36,6 +36,16 @@ class TestCell:
     source: str            # with its hidden tests: the grader's copy
     visible_source: str    # as released to students
 
+    @property
+    def hidden_source(self) -> str | None:
+        """The hidden tests, if they all come after the visible ones (then the visible
+        part and this, run in turn, are the whole cell); None if they are mixed in."""
+        found = HIDDEN.search(self.source)
+        if found is None:
+            return ""
+        tail = self.source[found.start():]
+        return tail if not HIDDEN.sub("", tail).strip() else None
+
 
 @dataclass(frozen=True)
 class NotebookSpec:

@@ -351,7 +351,6 @@ def autograde_mutants(
         timeout=AUTOGRADE_TIMEOUT * 10 * max(1, len(plans)),
     )
     seconds = time.perf_counter() - start
-    ours = grade_with_our_autograder(course, assignment.name)
 
     rows = []
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
@@ -374,6 +373,7 @@ def autograde_mutants(
                     {
                         "assignment": assignment.name,
                         "student": sid,
+                        "notebook": notebook,
                         "function": function,
                         "variant": variant.name if variant else "(instructor solution)",
                         "kind": variant.kind if variant else "solution",
@@ -382,7 +382,6 @@ def autograde_mutants(
                         "max_score": max_score,
                         "wrong_elsewhere": [f for f in wrong_here if f != function],
                         "problem": problem,
-                        **ours_verdict(ours.get(sid), notebook, function),
                     }
                 )
     for row in rows:
@@ -392,22 +391,28 @@ def autograde_mutants(
         "seconds": seconds,
         "submissions": len(plans),
         "log": tail(proc.stdout + proc.stderr, 40),
+        "course": str(course),
     }
 
 
-def grade_with_our_autograder(course: Path, assignment: str) -> dict:
-    """The same submissions graded by `python -m autograder autograde` (sandboxed, clean
-    verdict): student id -> its result (the JSON the CLI keeps in OUT/.results)."""
-    out = course / "ours"
+def grade_with_our_autograder(courses: list[Path], scratch: Path, workers: int = 2) -> dict:
+    """Every course root's submissions, graded by one `python -m autograder autograde` run
+    (sandboxed, clean verdict; one reference table for all): (student id, assignment) ->
+    its result (the JSON the CLI keeps in OUT/.results)."""
+    submitted, out = scratch / "ours-submitted", scratch / "ours"
+    for course in courses:
+        for folder in (course / "submitted").glob("*/*"):
+            shutil.copytree(folder, submitted / folder.parent.name / folder.name)
+    if not submitted.is_dir():
+        return {}
     subprocess.run(
-        [sys.executable, "-m", "autograder", "autograde", str(course / "submitted"),
-         "--out", str(out), "--workers", "1", "--assignment", assignment,
-         "--timeout", str(AUTOGRADE_TIMEOUT)],
+        [sys.executable, "-m", "autograder", "autograde", str(submitted), "--out", str(out),
+         "--workers", str(workers), "--timeout", str(AUTOGRADE_TIMEOUT)],
         cwd=ROOT, env=environment(), capture_output=True, text=True,
-        timeout=AUTOGRADE_TIMEOUT * 20, check=False)
+        timeout=AUTOGRADE_TIMEOUT * 60, check=False)
     results = {}
-    for path in (out / ".results").glob(f"*/{assignment}.json"):
-        results[path.parent.name] = json.loads(path.read_text(encoding="utf8"))
+    for path in (out / ".results").glob("*/*.json"):
+        results[(path.parent.name, path.stem)] = json.loads(path.read_text(encoding="utf8"))
     return results
 
 
@@ -628,7 +633,13 @@ def run_all(
         result = results[assignment.name]
         first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk)
     _run_pool(workers, first)
+    courses = [Path(part["course"]) for r in results.values() for part in r.parts.values()]
+    ours = grade_with_our_autograder(courses, scratch)
     for result in results.values():
+        for part in result.parts.values():
+            for row in part["rows"]:
+                row.update(ours_verdict(ours.get((row["student"], row["assignment"])),
+                                        row["notebook"], row["function"]))
         if result.parts:
             parts = [result.parts[k] for k in sorted(result.parts)]
             result.mutation = {

@@ -31,6 +31,9 @@ ROOT = Path(__file__).resolve().parents[1]
 A1 = "01_forward_pass"
 OTHERS = ("02_bptt", "03_lstm_gru", "04_bidirectional_stacked_attention", "05_keras_models")
 TIMEOUT = "10"
+# Small enough that the memory bombs hit it in a few allocations, whatever the machine's
+# load: a status must never depend on speed. Assignment 1 needs no TensorFlow.
+MEMORY_GIB = "1"
 
 # student -> (status, score on assignment 1, a phrase the notes must contain)
 EXPECTED = {
@@ -73,6 +76,10 @@ EXPECTED = {
     "deeply_nested_json": ("invalid_notebook", 0, "nested too deeply"),
     "cells_that_are_not_text": ("invalid_notebook", 0, "not a notebook cell"),
     "script_in_output": ("graded", 2, ""),
+    "reads_by_directory_fd": ("graded", 2, ""),
+    "tampers_with_the_output": ("graded", 2, ""),
+    "leaves_a_process_behind": ("graded", 2, ""),
+    "forges_a_reply": ("tampered", 2, "wrote into the grader's channel"),
 }
 
 
@@ -91,9 +98,38 @@ def read_grades(out: Path) -> dict:
     return {(r["student_id"], r["assignment_id"]): r for r in rows}
 
 
+def _digests(*folders: Path) -> dict[str, str]:
+    """sha256 of every file under `folders` (links as links)."""
+    import hashlib
+
+    found = {}
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
+                found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _processes_with(marker: str) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(cmdline)
+    return found
+
+
+GRADER = [ROOT / "autograder", ROOT / "rnncourse", ROOT / "notebooks"]
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     """The demo class, graded once by the CLI with 2 workers."""
+    code_before = _digests(*GRADER)
     root = tmp_path_factory.mktemp("autograde")
     canary = root / "canary.txt"
     canary.write_text("original")
@@ -103,11 +139,12 @@ def graded(tmp_path_factory):
     # Assignment 1 (the hostile class) with a short cell limit, then the others, whose
     # Keras training needs longer; the second run keeps the first run's rows.
     proc = run_cli("autograde", submitted, "--out", out, "--workers", 2, "--timeout", TIMEOUT,
-                   "--assignment", A1)
+                   "--memory", MEMORY_GIB, "--assignment", A1)
     others = [arg for a in OTHERS for arg in ("--assignment", a)]
     proc_others = run_cli("autograde", submitted, "--out", out, "--workers", 2, *others)
     return {"root": root, "submitted": submitted, "out": out, "proc": proc,
-            "proc_others": proc_others, "canary": canary,
+            "proc_others": proc_others, "canary": canary, "code_before": code_before,
+            "code_after": _digests(*GRADER),
             "grades": read_grades(out) if (out / "grades.csv").exists() else {}}
 
 
@@ -164,6 +201,24 @@ def test_a_submission_cannot_write_outside_its_own_folder(graded):
     assert graded["canary"].read_text() == "original"
 
 
+def test_the_graders_code_is_unchanged_by_grading(graded):
+    assert graded["code_after"] == graded["code_before"]
+
+
+def test_saved_results_and_grades_are_untouched_by_the_attackers(graded):
+    import time
+
+    time.sleep(4)       # the daemon of leaves_a_process_behind would have woken up by now
+    assert _processes_with("rnncourse-stayed-behind") == []
+    for path in graded["out"].rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".csv", ".html", ".ipynb"):
+            text = path.read_text(encoding="utf-8")
+            assert not text.endswith("tampered") and "stayed-behind" not in text, path
+            if path.suffix == ".json":
+                json.loads(text)
+    assert read_grades(graded["out"]) == graded["grades"]
+
+
 @pytest.mark.parametrize("student", ["copies_another_submission", "reads_the_solution"])
 def test_copying_at_grading_time_would_work_if_the_files_were_readable(graded, student):
     """The two copiers fail only because the grader hides the files they read."""
@@ -185,7 +240,7 @@ def test_copying_at_grading_time_would_work_if_the_files_were_readable(graded, s
 
 def test_the_summary_counts_statuses_and_scores(graded):
     stdout = graded["proc"].stdout
-    assert re.search(r"tampered\s+8\b", stdout), stdout
+    assert re.search(r"tampered\s+9\b", stdout), stdout
     assert "scores (percent of max)" in stdout
 
 
@@ -280,7 +335,7 @@ def test_rerun_reuses_results_and_regrades_only_what_changed(graded, tmp_path):
     changed = submitted / "one_function_wrong" / A1 / "forward_pass.ipynb"
     shutil.copy(submitted / "correct" / A1 / "forward_pass.ipynb", changed)
     run_cli("autograde", submitted, "--out", out, "--workers", 2, "--timeout", TIMEOUT,
-            "--assignment", A1)
+            "--memory", MEMORY_GIB, "--assignment", A1)
     grades = read_grades(out)
     assert grades[("one_function_wrong", A1)]["score"] == "5"
     for path, mtime in results.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from autograder.clean_run import CallTimeout, Sandbox, SandboxDied
+from autograder.clean_run import FORGED, CallTimeout, Sandbox, SandboxDied
 from autograder.jail import Limits, Room
 
 SETUP = ["import numpy as np"]
@@ -114,5 +114,47 @@ def test_a_cell_that_ends_the_process_is_left_out_and_the_rest_still_runs(tmp_pa
     try:
         assert box.skipped == {"cell1": "ended the Python process"}
         assert call(box, "fine")["ok"] == "still here"
+    finally:
+        box.close()
+
+
+def test_a_cell_that_writes_into_the_channel_is_left_out_not_believed(tmp_path):
+    forge = ("import os, struct\nfor fd in range(3, 64):\n    try:\n"
+             "        os.write(fd, struct.pack('<I', 9) + b'not-codec')\n"
+             "    except OSError:\n        pass\n")
+    box = sandbox(tmp_path, "def fine():\n    return 'still here'", forge)
+    try:
+        assert box.skipped == {"cell1": FORGED}
+        assert call(box, "fine")["ok"] == "still here"
+    finally:
+        box.close()
+
+
+def test_a_forged_reply_to_a_call_fails_that_call_and_the_next_one_is_clean(tmp_path):
+    forge = ("import os, struct\ndef forge():\n    for fd in range(3, 64):\n        try:\n"
+             "            os.write(fd, struct.pack('<I', 9) + b'not-codec')\n"
+             "        except OSError:\n            pass\n    return 1\n")
+    box = sandbox(tmp_path, forge, "def fine():\n    return 'still here'")
+    try:
+        assert "error" in call(box, "forge")
+        assert call(box, "fine")["ok"] == "still here"
+    finally:
+        box.close()
+
+
+def test_a_process_that_stops_reading_fails_the_call_within_its_deadline(tmp_path, monkeypatch):
+    import autograder.clean_run as clean_run
+
+    monkeypatch.setattr(clean_run, "SEND_SECONDS", 1)
+    # The student's own process stops itself (SIGSTOP) just after start-up.
+    box = sandbox(tmp_path, "def stall(x):\n    return 0\n",
+                  "import os, signal, threading\nthreading.Timer(0.5, os.kill, "
+                  "(os.getpid(), signal.SIGSTOP)).start()\n")
+    try:
+        import time
+
+        time.sleep(1.5)
+        with pytest.raises(SandboxDied, match="stopped reading"):
+            call(box, "stall", np.zeros(1 << 20))     # 8 MiB: more than a pipe holds
     finally:
         box.close()
