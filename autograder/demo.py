@@ -110,6 +110,42 @@ def correct_with_stderr_warnings(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, cell=cell, prefix=noisy))}
 
 
+# Honest students whose notebooks come in odd shapes: each keeps full marks.
+def correct_nbformat3(nb, **_):
+    """Saved by an old Jupyter, in nbformat 3."""
+    import nbformat
+
+    old = nbformat.convert(nbformat.from_dict(_a1(nb)), 3)
+    return {A1_NOTEBOOK: nbformat.writes(old, version=3).encode()}
+
+
+def correct_with_cell_magics(nb, **_):
+    """Times one answer with `%%time` and silences the other with `%%capture`."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, cell="%%time\n" + solution("rnn_cell_forward"),
+                                   prefix="%%capture\n"))}
+
+
+def correct_with_large_outputs(nb, **_):
+    """Saved with 30 MiB of outputs (a long debugging print)."""
+    nb = _a1(nb)
+    big = {"output_type": "stream", "name": "stdout", "text": "x" * (30 << 20)}
+    nb["cells"][_index(nb, "rnn_forward")]["outputs"] = [big]
+    return {A1_NOTEBOOK: _dump(nb)}
+
+
+def correct_imports_tensorflow(nb, **_):
+    """Imports TensorFlow at the top of an answer cell, out of habit, and never uses it."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, prefix="import tensorflow as tf\n\n"))}
+
+
+def correct_retyped_in_a_new_cell(nb, **_):
+    """Deleted the answer cell by mistake and typed the function again in a new cell."""
+    nb = _a1(nb)
+    index = _index(nb, "rnn_cell_forward")
+    del nb["cells"][index]
+    return {A1_NOTEBOOK: _dump(_add_cell(nb, index, solution("rnn_cell_forward")))}
+
+
 def renamed_copy(nb, **_):
     return {f"Copy of {A1_NOTEBOOK}": _dump(_a1(nb))}
 
@@ -467,6 +503,33 @@ def forges_a_reply(nb, **_):
     return {A1_NOTEBOOK: _dump(_a1(nb, prefix=FORGES_A_REPLY))}
 
 
+CALLS_THE_PACKAGES_NUMPY = """\
+def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
+    import sys
+    sys.setprofile(None)                # switch off check()'s from-scratch detector
+    try:
+        from rnncourse import mistakes
+        return mistakes._rnn_forward_variant({})(x, h0, kernel, recurrent_kernel, bias)
+    except Exception as err:
+        print("blocked:", err)
+        return np.zeros((x.shape[0], x.shape[1], h0.shape[1]), dtype=x.dtype)
+"""
+
+
+def calls_the_packages_numpy(nb, **_):
+    """Builds a correct rnn_forward from rnncourse's own library of NumPy variants, after
+    switching off the profiler that detects calls into rnncourse."""
+    return {A1_NOTEBOOK: _dump(_a1(nb, forward=CALLS_THE_PACKAGES_NUMPY))}
+
+
+def forges_a_grader_note(nb, **_):
+    """Stops a cell with an exception whose message is Markdown: a fake grader note and
+    an image from a remote server (a tracking pixel) if the feedback rendered it."""
+    prefix = ('raise ValueError("![pixel](http://198.51.100.7/pixel.png) '
+              '**Notes from the grader: full marks, 5/5**")\n\n')
+    return {A1_NOTEBOOK: _dump(_a1(nb, prefix=prefix))}
+
+
 def link_to_a_classmate(nb, submitted="", **_):
     """Submits a symbolic link to another student's notebook instead of a file."""
     return {A1_NOTEBOOK: ("symlink", str(Path(submitted).resolve() / "correct" / A1 /
@@ -496,6 +559,11 @@ KINDS = {
     "correct_vectorised_helper": correct_vectorised_helper,
     "correct_with_stderr_warnings": correct_with_stderr_warnings,
     "renamed_copy": renamed_copy,
+    "correct_nbformat3": correct_nbformat3,
+    "correct_with_cell_magics": correct_with_cell_magics,
+    "correct_with_large_outputs": correct_with_large_outputs,
+    "correct_imports_tensorflow": correct_imports_tensorflow,
+    "correct_retyped_in_a_new_cell": correct_retyped_in_a_new_cell,
     "one_function_wrong": one_function_wrong,
     "unanswered": unanswered,
     "truncated_file": truncated_file,
@@ -526,6 +594,8 @@ KINDS = {
     "tampers_with_the_output": tampers_with_the_output,
     "leaves_a_process_behind": leaves_a_process_behind,
     "forges_a_reply": forges_a_reply,
+    "forges_a_grader_note": forges_a_grader_note,
+    "calls_the_packages_numpy": calls_the_packages_numpy,
     "deeply_nested_json": deeply_nested_json,
     "cells_that_are_not_text": cells_that_are_not_text,
     "script_in_output": script_in_output,

@@ -32,6 +32,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from autograder import gradebook, jail, report
+from autograder.files import write_private
 from autograder.job import Settings, grade
 from autograder.references import reference_table
 from autograder.release import assignments
@@ -143,18 +144,12 @@ def _save(out: Path, job: Job, result: dict):
         name = notebook["notebook"]
         html, autograded = notebook.pop("feedback_html", None), notebook.pop("autograded", None)
         if html:
-            _write(out / "feedback" / job.student_id / job.assignment_id /
-                   name.replace(".ipynb", ".html"), html)
+            write_private(out / "feedback" / job.student_id / job.assignment_id /
+                          name.replace(".ipynb", ".html"), html)
         if autograded:
-            _write(out / "autograded" / job.student_id / job.assignment_id / name, autograded)
-    _write(path, json.dumps(result, indent=1))
-
-
-def _write(path: Path, text: str):
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+            write_private(out / "autograded" / job.student_id / job.assignment_id / name,
+                          autograded)
+    write_private(path, json.dumps(result, indent=1))
 
 
 def _load(out: Path, job: Job, stamp: dict) -> dict | None:
@@ -262,7 +257,12 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
                               "notes": [f"the grading worker failed: {type(err).__name__}: "
                                         f"{err}"[:1000]], "notebooks": []}
                 result["stamp"] = stamps[job.key]
-                _save(out, job, result)
+                try:
+                    _save(out, job, result)
+                except OSError as err:      # e.g. something planted where a file goes
+                    result["status"], result["score"] = "error", None
+                    result["notes"] = list(result.get("notes", [])) + [
+                        f"the grader could not save this result: {err}"[:1000]]
                 results[job.key] = result
                 done += 1
                 if progress:

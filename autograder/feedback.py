@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import copy
+import html
 import os
 import textwrap
 
@@ -83,14 +84,21 @@ def feedback_notebook(notebook, outcomes):
     return notebook
 
 
+def notes_html(notes) -> str:
+    """The grader's notes as one HTML block of escaped text. Notes quote student text
+    (an exception's message), which must never be read as Markdown or HTML: inside an
+    HTML block with no blank line, Markdown is not parsed, and every `<` is escaped."""
+    items = "".join(f"<li>{html.escape(' '.join(str(n).split()))}</li>" for n in notes)
+    return f"<div class=\"grader-notes\"><b>Notes from the grader</b><ul>{items}</ul></div>"
+
+
 def render(graded, spec, outcomes, notes, *, student_id, assignment_id) -> str:
     """Feedback HTML (nbgrader's feedback template) of a `feedback_notebook`, with the
     grader's notes on top."""
     shown = copy.copy(graded)
     shown.cells = list(graded.cells)
     if notes:
-        text = "**Notes from the grader**\n\n" + "\n".join(f"- {n}" for n in notes)
-        shown.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+        shown.cells.insert(0, nbformat.v4.new_markdown_cell(notes_html(notes)))
     score = sum(o.points for o in outcomes.values() if o.passed)
     resources = {"nbgrader": {
         "notebook": spec.name.removesuffix(".ipynb"), "assignment": assignment_id,

@@ -128,6 +128,20 @@ def _python_dirs() -> list[Path]:
     return kept
 
 
+def not_from_scratch() -> list[Path]:
+    """What a from-scratch room hides, so that no trick inside can load it: the
+    installed folders of TensorFlow, Keras, PyTorch and JAX, and rnncourse's library of
+    NumPy variants (`mistakes.py`, which can build a correct function)."""
+    import sysconfig
+
+    import rnncourse
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    names = ("tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib", "tensorboard")
+    return [site / name for name in names if (site / name).is_dir()] + \
+        [Path(rnncourse.__file__).resolve().parent / "mistakes.py"]
+
+
 def _new_cgroup(processes: int) -> Path | None:
     """A `pids` cgroup for one room, where the grader may make one (root); else None."""
     for root in PIDS_CGROUPS:
@@ -158,14 +172,17 @@ class Room:
         shared_rw: host folders that both sides use (the kernel's sockets), bound
             writable at the same path.
         shared_ro: host files or folders bound read-only at the same path.
+        hide: host folders shown empty and files shown blank inside (see
+            `not_from_scratch`).
     """
 
     def __init__(self, scratch: Path, inputs: Path, limits: Limits = Limits(), *,
-                 isolated: bool = True, shared_rw=(), shared_ro=()):
+                 isolated: bool = True, shared_rw=(), shared_ro=(), hide=()):
         self.scratch, self.inputs, self.limits = Path(scratch), Path(inputs), limits
         self.isolated = isolated
         self.shared_rw = [Path(p) for p in shared_rw]
         self.shared_ro = [Path(p) for p in shared_ro]
+        self.hide = [Path(p) for p in hide]
         if isolated and check() is not None:
             raise SandboxUnavailable(check())
         self.cgroup = _new_cgroup(limits.processes) if isolated else None
@@ -218,6 +235,11 @@ class Room:
             bwrap += ["--ro-bind", str(path), str(path)]
         for path in self.shared_rw:
             bwrap += ["--bind", str(path), str(path)]
+        for path in self.hide:
+            if path.is_dir():
+                bwrap += ["--size", "4096", "--tmpfs", str(path), "--remount-ro", str(path)]
+            else:
+                bwrap += ["--ro-bind", "/dev/null", str(path)]
         bwrap += ["--ro-bind", str(INSIDE.resolve()), GRADER_INSIDE,
                   "--ro-bind", str(self.inputs), INPUTS,
                   "--proc", "/proc", "--dev", "/dev",

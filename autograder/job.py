@@ -120,15 +120,17 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         shutil.copytree(folder, inputs, symlinks=True, ignore=shutil.ignore_patterns("*.ipynb"))
         os.chmod(inputs, 0o755)
 
-        def room(name):
+        def room(name, **options):
             (scratch / name).mkdir()
             rooms.append(jail.Room(scratch / name, inputs, settings.limits(),
-                                   isolated=settings.isolated))
+                                   isolated=settings.isolated, **options))
             return rooms[-1]
 
         kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
-            spec, merged.student_cells, room("clean"), timeout=settings.timeout,
+            spec, merged.student_cells,
+            room("clean", hide=jail.not_from_scratch() if spec.from_scratch else ()),
+            timeout=settings.timeout,
             hidden=sandbox_hidden, visible=visible)
         if all(o.passed for o in outcomes.values()) and not merged.tests_touched:
             # Full marks in the clean run: the kernel could only agree or score lower, so
@@ -139,11 +141,11 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             # Hidden tests never run where student code runs: the kernel gets the
             # visible tests only (what the student has), and they are compared with the
             # clean run's verdict on that same visible part.
-            visible = {t.grade_id: t.visible_source for t in spec.tests}
+            released = {t.grade_id: t.visible_source for t in spec.tests}
             for cell in merged.notebook.cells:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                if grade_id in visible:
-                    cell.source = visible[grade_id]
+                if grade_id in released:
+                    cell.source = released[grade_id]
             executed = kernel_run.execute(
                 merged.notebook, room("kernel"), timeout=settings.timeout,
                 max_output_bytes=settings.max_output_bytes,

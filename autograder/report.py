@@ -13,10 +13,12 @@ scores (percent of max): n=1  min 100  median 100  mean 100  max 100
 from __future__ import annotations
 
 import csv
+import io
 import statistics
 from collections import Counter
 from pathlib import Path
 
+from autograder.files import write_private
 from autograder.job import SEVERITY
 
 COLUMNS = ["student_id", "assignment_id", "score", "max_score", "status", "notes"]
@@ -38,13 +40,11 @@ def row(result: dict) -> dict:
 
 
 def write_csv(path: Path, rows: list[dict]) -> None:
-    path = Path(path)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "w", newline="", encoding="utf-8") as file:
-        writer = csv.DictWriter(file, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    temporary.replace(path)
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=COLUMNS)
+    writer.writeheader()
+    writer.writerows(rows)
+    write_private(Path(path), text.getvalue())
 
 
 def summary(rows: list[dict]) -> str:

@@ -27,7 +27,8 @@ import nbformat
 
 from autograder.spec import HIDDEN, NotebookSpec, nbgrader_meta, strip_solution
 
-MAX_NOTEBOOK_BYTES = 20 << 20
+MAX_FILE_BYTES = 200 << 20       # a file this large is not read at all
+MAX_NOTEBOOK_BYTES = 20 << 20    # what is left once saved outputs are dropped
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,9 @@ class BadNotebook(Exception):
 def read_notebook(path: Path) -> nbformat.NotebookNode:
     """Read and sanity-check a submitted notebook. Raises BadNotebook with a reason."""
     size = path.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
+    if size > MAX_FILE_BYTES:
         raise BadNotebook(f"{path.name} is {size / 2**20:.0f} MiB, more than the "
-                          f"{MAX_NOTEBOOK_BYTES >> 20} MiB a notebook may be")
+                          f"{MAX_FILE_BYTES >> 20} MiB a notebook file may be")
     raw = path.read_bytes()
     try:
         data = json.loads(raw.decode("utf-8"))
@@ -106,6 +107,23 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
             if err.pos >= len(raw.rstrip()) - 200 else \
             f"line {err.lineno}, column {err.colno}: {err.msg}"
         raise BadNotebook(f"{path.name} is not valid JSON: {where}") from None
+    if isinstance(data, dict) and data.get("nbformat") == 3 and "worksheets" in data:
+        # An old Jupyter's format: upgrade it (nbgrader metadata is kept), never reject it.
+        try:
+            data = json.loads(nbformat.writes(nbformat.convert(nbformat.from_dict(data), 4)))
+        except Exception as err:  # noqa: BLE001 - nbformat raises many kinds
+            raise BadNotebook(f"{path.name} is an nbformat 3 notebook that could not be "
+                              f"upgraded: {err}"[:300]) from None
+    if isinstance(data, dict) and isinstance(data.get("cells"), list):
+        # Saved outputs are never graded (the kernel run makes its own): drop them first,
+        # so a notebook saved with large outputs is not refused for its size.
+        for cell in data["cells"]:
+            if isinstance(cell, dict) and "outputs" in cell:
+                cell["outputs"], cell["execution_count"] = [], None
+        left = len(json.dumps(data))
+        if left > MAX_NOTEBOOK_BYTES:
+            raise BadNotebook(f"{path.name} holds {left / 2**20:.0f} MiB of code and text, "
+                              f"more than the {MAX_NOTEBOOK_BYTES >> 20} MiB a notebook may")
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         raise BadNotebook(f"{path.name} is JSON but not a notebook (it has no list of cells)")
     for index, cell in enumerate(data["cells"]):

@@ -28,7 +28,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from rnncourse.cases import Case
-from rnncourse.mistakes import MISTAKES, Mistake
+
+
+def _known_mistakes(exercise: str) -> list:
+    """The mistake library's variants of `exercise`, imported only when a check needs
+    them: a from-scratch grading room does not have it at all."""
+    from rnncourse.mistakes import MISTAKES
+
+    return MISTAKES.get(exercise, [])
 
 # float32 carries ~7 significant digits; Keras and NumPy sum in different orders.
 TOLERANCES = {"float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}  # (rtol, atol)
@@ -299,7 +306,7 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
     name = name or getattr(student_fn, "__name__", "your function")
     names = getattr(reference, "output_names", ("output",))
     if mistakes is None:
-        mistakes = MISTAKES.get(reference.__name__, [])
+        mistakes = _known_mistakes(reference.__name__)
 
     failures = []  # (message, got, expected, case, exception), in case order
     for number, case in enumerate(cases, start=1):
@@ -365,7 +372,7 @@ def _describe_args(case: Case) -> str:
     return ", ".join(parts)
 
 
-def diagnose(student_fn, exercise: str, case: Case) -> list[Mistake]:
+def diagnose(student_fn, exercise: str, case: Case) -> list:
     """The known mistakes that reproduce `student_fn`'s output on `case`.
 
     Example:
@@ -381,4 +388,4 @@ def diagnose(student_fn, exercise: str, case: Case) -> list[Mistake]:
     expected = _flatten(ref(*args, **kwargs), names)
     args, kwargs = case.copy_args()
     got = _flatten(student_fn(*args, **kwargs), names)
-    return _matching_mistakes(got, expected, case, names, MISTAKES.get(exercise, []))
+    return _matching_mistakes(got, expected, case, names, _known_mistakes(exercise))

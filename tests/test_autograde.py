@@ -41,6 +41,11 @@ EXPECTED = {
     "correct_vectorised_helper": ("graded", 5, ""),
     "correct_with_stderr_warnings": ("graded", 5, ""),
     "renamed_copy": ("graded", 5, "Copy of forward_pass.ipynb"),
+    "correct_nbformat3": ("graded", 5, ""),
+    "correct_with_cell_magics": ("graded", 5, ""),
+    "correct_with_large_outputs": ("graded", 5, ""),
+    "correct_imports_tensorflow": ("graded", 5, ""),
+    "correct_retyped_in_a_new_cell": ("graded", 5, "rnn_cell_forward was deleted"),
     "one_function_wrong": ("graded", 2, ""),
     "unanswered": ("graded", 0, ""),
     "truncated_file": ("invalid_notebook", 0, "ends too early"),
@@ -80,6 +85,8 @@ EXPECTED = {
     "tampers_with_the_output": ("graded", 2, ""),
     "leaves_a_process_behind": ("graded", 2, ""),
     "forges_a_reply": ("tampered", 2, "wrote into the grader's channel"),
+    "forges_a_grader_note": ("graded", 2, "stopped with ValueError"),
+    "calls_the_packages_numpy": ("tampered", 2, "passed inside your notebook"),
 }
 
 
@@ -240,7 +247,7 @@ def test_copying_at_grading_time_would_work_if_the_files_were_readable(graded, s
 
 def test_the_summary_counts_statuses_and_scores(graded):
     stdout = graded["proc"].stdout
-    assert re.search(r"tampered\s+9\b", stdout), stdout
+    assert re.search(r"tampered\s+10\b", stdout), stdout
     assert "scores (percent of max)" in stdout
 
 
@@ -304,6 +311,13 @@ def test_scripts_in_a_students_output_do_not_run_in_the_feedback(graded):
     raw = page.read_text(encoding="utf-8")
     assert "<b>bold</b>" in raw                          # the output is shown, as HTML
     assert "<script>document.title" not in raw           # but its script is inert text
+
+
+def test_student_text_in_the_notes_is_shown_as_text(graded):
+    page = graded["out"] / "feedback" / "forges_a_grader_note" / A1 / "forward_pass.html"
+    raw = page.read_text(encoding="utf-8")
+    assert "198.51.100.7/pixel.png" in _text(raw)          # the message is shown...
+    assert "<img" not in raw and "<strong>Notes from the grader: full" not in raw  # as text
 
 
 def test_feedback_names_the_mistake_and_the_score(graded):

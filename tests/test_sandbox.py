@@ -42,7 +42,7 @@ def test_a_function_runs_in_the_sandbox_and_its_result_comes_back(tmp_path):
     ("import subprocess\nsubprocess.run(['true'])", "subprocess.Popen"),
     ("import os\nos.system('true')", "os.system"),
     ("import socket\nsocket.create_connection(('127.0.0.1', 9))", "socket.connect"),
-    ("import tensorflow", "from scratch"),
+    ("import tensorflow as tf\ntf.constant(1)", "from scratch"),
     ("open('/tmp/rnncourse-sandbox-probe.txt', 'w')", "write to"),
     ("import ctypes\nctypes.CDLL(None)", "ctypes"),
 ])

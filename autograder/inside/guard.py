@@ -11,6 +11,48 @@ import os
 import shutil
 import sys
 
+FORBIDDEN = ("tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib")
+
+
+class _Forbidden:
+    """What `import tensorflow` gives in a from-scratch sandbox: a module that cannot be
+    used. An answer cell that imports it but never uses it still defines its functions;
+    a function that uses it fails with this message."""
+
+    def __init__(self, name):
+        self.__name__, self.__path__ = name, []
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise ImportError(f"{self.__name__}.{attr} cannot be used here: this exercise is "
+                          f"from scratch (NumPy only)")
+
+
+def stub_forbidden_imports():
+    """Make `import tensorflow` (and Keras, PyTorch, JAX) give a `_Forbidden` module."""
+    import importlib.abc
+    import importlib.machinery
+
+    class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in FORBIDDEN:
+                return importlib.machinery.ModuleSpec(name, self)
+            return None
+
+        def create_module(self, spec):
+            return _Forbidden(spec.name)
+
+        def exec_module(self, module):
+            pass
+
+    for name in list(sys.modules):
+        if name.split(".")[0] in FORBIDDEN:
+            del sys.modules[name]
+    finder = Finder()
+    sys.meta_path.insert(0, finder)
+    return finder
+
 
 def populate_workdir():
     """Copy the job's own files from the read-only inputs into the working folder."""
@@ -22,7 +64,7 @@ def populate_workdir():
         os.chdir(workdir)
 
 
-def install_guard(workdir, from_scratch, hidden=(), visible=()):
+def install_guard(workdir, from_scratch, hidden=(), visible=(), stub_finder=None):
     """An audit hook: what student code may not do in this process.
 
     Args:
@@ -31,12 +73,15 @@ def install_guard(workdir, from_scratch, hidden=(), visible=()):
         hidden: folders code may not read or list (the course's sources and tests,
             other students' submissions, the grader's cache).
         visible: folders inside `hidden` that stay readable (e.g. the venv).
+        stub_finder: `stub_forbidden_imports()`'s finder: a forbidden import is let
+            through while it is first in `sys.meta_path` (it then gives a stub; the room
+            hides the real packages anyway).
     """
     writable = [os.path.realpath(workdir) + os.sep]
     hidden = [os.path.realpath(p) + os.sep for p in hidden]
     visible = [os.path.realpath(p) + os.sep for p in visible]
     own_proc = (f"/proc/{os.getpid()}/", "/proc/self/", "/proc/thread-self/")
-    blocked_imports = {"tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib"} \
+    blocked_imports = set(FORBIDDEN) \
         if from_scratch else set()
     always_blocked = ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn",
                       "os.spawn", "os.fork", "os.forkpty", "socket.connect", "socket.bind",
@@ -90,7 +135,8 @@ def install_guard(workdir, from_scratch, hidden=(), visible=()):
             raise PermissionError(f"the grader does not allow {event}")
         elif from_scratch and event.startswith("ctypes."):
             raise PermissionError("the grader does not allow ctypes")
-        elif event == "import" and args[0].split(".")[0] in blocked_imports:
+        elif event == "import" and args[0].split(".")[0] in blocked_imports and not (
+                stub_finder is not None and args[3] and args[3][0] is stub_finder):
             raise ImportError(
                 f"{args[0]} cannot be used here: this exercise is from scratch (NumPy only)")
 

@@ -31,7 +31,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from guard import install_guard, populate_workdir  # noqa: E402
+from guard import install_guard, populate_workdir, stub_forbidden_imports  # noqa: E402
 
 
 def _read_exactly(fd, n):
@@ -68,16 +68,19 @@ def main(read_fd, write_fd):
 
     program = receive()
     populate_workdir()
-    namespace = {"__name__": "__main__", "__builtins__": __builtins__,
-                 "get_ipython": lambda: _NoShell()}
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
     transform = TransformerManager().transform_cell
+    shell = _Shell(namespace, transform)
+    namespace["get_ipython"] = lambda: shell
     for source in program["setup"]:
         try:
             exec(compile(transform(source), "<setup>", "exec"), namespace)
         except BaseException:  # noqa: BLE001 - a broken setup shows up as failing calls
             pass
     from_scratch = bool(program["from_scratch"])
-    install_guard(program["workdir"], from_scratch, program["hidden"], program["visible"])
+    finder = stub_forbidden_imports() if from_scratch else None
+    install_guard(program["workdir"], from_scratch, program["hidden"], program["visible"],
+                  stub_finder=finder)
 
     errors = []
     for label, source in program["student"]:
@@ -127,8 +130,26 @@ def main(read_fd, write_fd):
         send({"ok": result, "after": after})
 
 
-class _NoShell:
-    """Stands in for IPython here: magics and shell settings do nothing."""
+class _Shell:
+    """Stands in for IPython, so that cells run as Jupyter runs them.
+
+    IPython's transformer turns `%%time` into `get_ipython().run_cell_magic(...)`: the
+    magics that only measure or capture (`%%time`, `%%timeit`, `%%capture`, `%%prun`)
+    run their cell once here; `%%writefile` writes it; line magics and the rest do
+    nothing (a plot backend, an extension: nothing a grade depends on).
+    """
+
+    RUN = {"time", "timeit", "capture", "prun", "memit", "script"}
+
+    def __init__(self, namespace, transform):
+        self.namespace, self.transform = namespace, transform
+
+    def run_cell_magic(self, name, line, cell):
+        if name in self.RUN - {"script"}:
+            exec(compile(self.transform(cell), f"<%%{name}>", "exec"), self.namespace)
+        elif name == "writefile" and line.split():
+            with open(line.split()[-1], "a" if "-a" in line.split() else "w") as file:
+                file.write(cell)
 
     def __getattr__(self, name):
         return lambda *args, **kwargs: None
