@@ -3,7 +3,8 @@
 The test cells (hidden tests included) run here, in the grader's own process,
 with `check`, `reference` and NumPy that student code never touched. Each name a
 solution cell defines is replaced by a proxy that calls the student's function
-in a separate sandbox process (`autograder/sandbox.py`) and decodes what comes
+in a separate sandbox process (`autograder/inside/sandbox.py`, in a room of
+`autograder/jail.py`) and decodes what comes
 back with `rnncourse.codec`, which can carry arrays, numbers, containers, random
 generators and Keras models, but never code. Monkeypatching, `sys.modules`
 tricks, lying ndarray subclasses and silenced tracebacks all stay in the

@@ -24,7 +24,9 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -125,6 +127,7 @@ class DaskPool:
 def _settings_key(settings: Settings) -> str:
     data = asdict(settings)
     data.pop("reference_cache", None)       # where the cache lives does not change grades
+    data.pop("scratch_root", None)
     root = Path(__file__).parent
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode() + GRADER_VERSION.encode())
     for path in sorted(root.rglob("*.py")) + sorted((root.parent / "notebooks").rglob("*.ipynb")):
@@ -219,9 +222,10 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
     table, table_path = reference_table([specs[a] for a in sorted(
         {j.assignment_id for j in jobs} & set(specs))], out / ".cache",
         isolated=not unsafe_no_sandbox)
+    scratch_root = tempfile.mkdtemp(prefix="rnncourse-run-")
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
                         reference_cache=str(table_path.resolve()),
-                        isolated=not unsafe_no_sandbox)
+                        isolated=not unsafe_no_sandbox, scratch_root=scratch_root)
     key = _settings_key(settings)
 
     results, pending = {}, []
@@ -269,6 +273,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
                     progress(done, len(jobs), report.row(result))
         finally:
             pool.close()
+    shutil.rmtree(scratch_root, ignore_errors=True)     # what killed workers left behind
 
     ordered = [results.get(job.key) or earlier.get(job.key) for job in everyone]
     ordered = [r for r in ordered if r is not None]

@@ -58,6 +58,7 @@ class Settings:
     max_output_bytes: int = 1 << 20       # output kept per cell
     reference_cache: str | None = None    # file of Keras outputs for the kernels
     isolated: bool = True                 # False only with --unsafe-no-sandbox
+    scratch_root: str | None = None       # the run's folder of scratch folders
 
     def limits(self) -> jail.Limits:
         return jail.Limits(memory_bytes=self.memory_bytes)
@@ -111,7 +112,11 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         record["notes"].append("test cells were changed or removed ("
                                + ", ".join(merged.tests_touched) + "): graded with the "
                                "originals")
-    scratch = Path(tempfile.mkdtemp(prefix="rnncourse-grade-"))
+    # Under the run's own folder, which the engine removes at the end even if a worker
+    # was killed mid-job (on a Dask worker elsewhere, the system's temporary folder).
+    root = settings.scratch_root if settings.scratch_root and \
+        os.path.isdir(settings.scratch_root) else None
+    scratch = Path(tempfile.mkdtemp(prefix="rnncourse-grade-", dir=root))
     rooms = []
     try:
         inputs = scratch / "inputs"
@@ -160,7 +165,8 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
 
     notebook = executed.notebook
     if executed.died:
-        statuses.append("kernel_died")
+        statuses.append("timeout" if executed.stuck else
+                        "tampered" if executed.forged else "kernel_died")
         record["notes"].append(executed.died)
     for index in executed.timed_out:
         statuses.append("timeout")

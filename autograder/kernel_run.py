@@ -7,8 +7,9 @@ feedback, and its test results are compared with the clean verdict
 The kernel runs in a room (`autograder.jail`), started by `inside/kernel_launcher.py`,
 and talks to the grader over Unix sockets in a folder shared with the room (a room
 has no network, so no TCP).
-Each cell gets `timeout` seconds and is then interrupted; a kernel that ignores
-the interrupt is killed when the whole run passes its budget. Output beyond
+Each cell gets `timeout` seconds and is then interrupted; when the next cell runs past
+its limit too (the interrupt did not bring the kernel back), the kernel is stopped,
+and a kernel that outlives the whole run's budget is killed. Output beyond
 `max_output_bytes` per cell is dropped, with a note.
 
 Example:
@@ -40,6 +41,8 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from autograder.jail import Room
 
 KERNEL_NAME = "rnncourse-grader"
+NOTEBOOK_OUTPUT_CELLS = 4       # a notebook keeps at most 4 cells' worth of output
+ERROR_CHARS = 10_000            # of an error's message, and of each traceback line
 STARTUP_SECONDS = 60
 
 
@@ -50,6 +53,8 @@ class KernelResult:
     timed_out: list[int] = field(default_factory=list)   # indices of interrupted cells
     completed: list[int] = field(default_factory=list)   # indices of cells that finished
     truncated: list[int] = field(default_factory=list)   # indices of cells whose output was cut
+    stuck: bool = False             # stopped because a cell ignored the interrupt
+    forged: bool = False            # stopped because the kernel sent unreadable messages
 
 
 def _kernel_spec_dir(room: Room) -> str:
@@ -76,23 +81,42 @@ class _GradingClient(NotebookClient):
         self.timed_out: list[int] = []
         self.completed: list[int] = []
         self._cell_index = None
+        self._timeouts_in_a_row = 0
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
         self._cell_index = cell_index
         result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
         self.completed.append(cell_index)     # a cell the kernel died in never gets here
+        if cell_index not in self.timed_out:
+            self._timeouts_in_a_row = 0
         return result
 
     async def _async_handle_timeout(self, timeout, cell=None):
         if self._cell_index is not None:
             self.timed_out.append(self._cell_index)
+        self._timeouts_in_a_row += 1
+        if self._timeouts_in_a_row >= 2:
+            # The interrupt did not bring the kernel back (a cell that swallows it, or a
+            # kernel whose channels the student broke): every later cell would wait its
+            # whole limit too. Stop here.
+            raise CellTimeoutError("two cells in a row ran past the time limit")
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
+        if msg.get("msg_type") == "error":
+            # Always kept, whatever was printed before: a test that failed must show it.
+            # Its text is the student's, so it is cut to a size that fits a page.
+            content = dict(msg.get("content", {}))
+            content["evalue"] = str(content.get("evalue", ""))[:ERROR_CHARS]
+            content["traceback"] = [str(line)[:ERROR_CHARS]
+                                    for line in list(content.get("traceback") or [])[:50]]
+            return super().output(outs, {**msg, "content": content}, display_id, cell_index)
         size = len(json.dumps(msg.get("content", {})))
         used = self.output_bytes.get(cell_index, 0) + size
         self.output_bytes[cell_index] = used
-        if used > self.max_output_bytes:
+        # Per cell, and for the whole notebook (however many cells a student adds).
+        if used > self.max_output_bytes or \
+                sum(self.output_bytes.values()) > NOTEBOOK_OUTPUT_CELLS * self.max_output_bytes:
             self.truncated.add(cell_index)
             return None
         return super().output(outs, msg, display_id, cell_index)
@@ -160,9 +184,17 @@ def execute(notebook, room: Room, *, timeout, max_output_bytes=1 << 20,
                        if killed.is_set() else
                        "the kernel died (os._exit, exit(), a crash, or the memory cap)")
     except CellTimeoutError:
-        result.died = "a cell ran past the time limit and the kernel could not be interrupted"
+        result.stuck = True
+        result.died = ("a cell ran past the time limit and the kernel did not come back after "
+                       "the interrupt; it was stopped")
     except RuntimeError as err:      # e.g. the kernel could not start
         result.died = f"the kernel failed: {err}"[:500]
+    except Exception as err:  # noqa: BLE001 - what the kernel sends is the student's
+        # A message jupyter_client cannot parse (bad framing, a bad signature): student
+        # code wrote into the kernel's own sockets. That is their run's end, not ours.
+        result.forged = True
+        result.died = (f"the kernel sent the grader messages it could not read "
+                       f"({type(err).__name__}); the kernel run stopped there")
     finally:
         watchdog.cancel()
         with contextlib.suppress(Exception):

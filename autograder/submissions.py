@@ -25,10 +25,11 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.spec import HIDDEN, NotebookSpec, nbgrader_meta, strip_solution
+from autograder.spec import HIDDEN, NotebookSpec, defined_names, nbgrader_meta, strip_solution
 
 MAX_FILE_BYTES = 200 << 20       # a file this large is not read at all
 MAX_NOTEBOOK_BYTES = 20 << 20    # what is left once saved outputs are dropped
+MAX_ADDED_CELLS = 100            # code cells a student may add; the rest are not run
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,31 @@ def _normal(source: str) -> str:
     return "\n".join(line.rstrip() for line in source.splitlines() if line.strip())
 
 
+def _first_added_code_cells(added: dict) -> list:
+    """The code cells a student added, up to `MAX_ADDED_CELLS` (in notebook order)."""
+    return [c for cells in added.values() for c in cells if c.cell_type == "code"][
+        :MAX_ADDED_CELLS]
+
+
+def _retyped_answers(spec: NotebookSpec, theirs: dict, added: dict) -> dict:
+    """Deleted answer cells whose functions the student typed again in a new cell:
+    solution grade_id -> that (last such) cell."""
+    found = {}
+    for grade_id in spec.solution_ids:
+        wanted = set(spec.student_names.get(grade_id, []))
+        if grade_id in theirs or not wanted:
+            continue
+        for cell in (c for cells in added.values() for c in cells):
+            if cell.cell_type != "code":
+                continue
+            try:
+                if wanted <= set(defined_names(cell.source)):
+                    found[grade_id] = cell
+            except SyntaxError:
+                continue
+    return found
+
+
 def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec) -> Merged:
     """Rebuild the notebook to grade from the source and the student's cells."""
     source_ids = [nbgrader_meta(c).get("grade_id") for c in spec.notebook.cells]
@@ -208,15 +234,25 @@ def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec) -> Merged:
             added.setdefault(anchor, []).append(cell)
 
     notes, touched, cells, student_cells = [], [], [], []
+    retyped = _retyped_answers(spec, theirs, added)
+
+    kept = _first_added_code_cells(added)
 
     def add_student_cells(after):
         for cell in added.get(after, []):
+            if any(cell is found for found in retyped.values()) or \
+                    (cell.cell_type == "code" and not any(cell is k for k in kept)):
+                continue                # stands in for a deleted answer, or one too many
             cell = copy.deepcopy(cell)
             cell.metadata.pop("nbgrader", None)   # a copied cell must not claim a grade id
             cells.append(cell)
             if cell.cell_type == "code":
                 student_cells.append((f"added after {after or 'the start'}", cell.source))
 
+    extra = sum(c.cell_type == "code" for cells in added.values() for c in cells) - len(kept)
+    if extra > 0:
+        notes.append(f"you added {len(kept) + extra} code cells; only the first "
+                     f"{MAX_ADDED_CELLS} were run")
     add_student_cells(None)
     for original in spec.notebook.cells:
         meta = nbgrader_meta(original)
@@ -229,6 +265,11 @@ def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec) -> Merged:
                     notes.append(f"cell {grade_id} appears {len(copies)} times; the last "
                                  f"one was graded")
                 cell.source = copies[-1].source
+            elif grade_id in retyped:
+                notes.append(f"your answer cell {grade_id} was deleted; "
+                             f"{', '.join(spec.student_names[grade_id])} was found in a cell "
+                             f"you added, and graded there")
+                cell.source = retyped[grade_id].source
             else:
                 notes.append(f"your answer cell {grade_id} was deleted; it was graded as "
                              f"unanswered")

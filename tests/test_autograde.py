@@ -45,7 +45,7 @@ EXPECTED = {
     "correct_with_cell_magics": ("graded", 5, ""),
     "correct_with_large_outputs": ("graded", 5, ""),
     "correct_imports_tensorflow": ("graded", 5, ""),
-    "correct_retyped_in_a_new_cell": ("graded", 5, "rnn_cell_forward was deleted"),
+    "correct_retyped_in_a_new_cell": ("graded", 5, "found in a cell you added"),
     "one_function_wrong": ("graded", 2, ""),
     "unanswered": ("graded", 0, ""),
     "truncated_file": ("invalid_notebook", 0, "ends too early"),
@@ -90,8 +90,9 @@ EXPECTED = {
 }
 
 
-def run_cli(*args, check=False):
-    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+def run_cli(*args, check=False, path=None):
+    env = dict(os.environ, PATH=path or
+               f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
     proc = subprocess.run([sys.executable, "-m", "autograder", *map(str, args)], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=1800)
     if check:
@@ -193,6 +194,22 @@ def test_a_folder_that_is_not_an_assignment_is_reported_not_dropped(tmp_path):
     row = read_grades(tmp_path / "out")[("bob", "99_not_an_assignment")]
     assert row["status"] == "error" and "unknown assignment" in row["notes"]
     assert proc.returncode == 1     # the instructor must look at it
+
+
+def test_without_bubblewrap_autograde_refuses_unless_told_to_grade_unsafely(tmp_path):
+    write_class(tmp_path / "submitted", kinds=["correct", "one_function_wrong"])
+    no_bwrap = str(Path(sys.executable).parent)         # a PATH on which bwrap is not found
+    refused = run_cli("autograde", tmp_path / "submitted", "--out", tmp_path / "out",
+                      path=no_bwrap)
+    assert refused.returncode == 1, refused.stderr
+    assert "bubblewrap" in refused.stderr and "--unsafe-no-sandbox" in refused.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+    unsafe = run_cli("autograde", tmp_path / "submitted", "--out", tmp_path / "out",
+                     "--unsafe-no-sandbox", "--workers", 1, path=no_bwrap)
+    assert unsafe.returncode == 0, unsafe.stderr[-2000:]
+    grades = read_grades(tmp_path / "out")
+    assert [grades[(s, A1)]["score"] for s in ("correct", "one_function_wrong")] == ["5", "2"]
+    assert all("--unsafe-no-sandbox" in row["notes"] for row in grades.values())
 
 
 def test_the_kernel_runs_only_when_the_clean_verdict_is_not_full_marks(graded):

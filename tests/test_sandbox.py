@@ -118,11 +118,14 @@ def test_a_cell_that_ends_the_process_is_left_out_and_the_rest_still_runs(tmp_pa
         box.close()
 
 
+# Student code that writes a message of its own into every file descriptor it has.
+FORGE = ("def forge():\n    import os, struct\n    for fd in range(3, 64):\n        try:\n"
+         "            os.write(fd, struct.pack('<I', 9) + b'not-codec')\n"
+         "        except OSError:\n            pass\n    return 1\n")
+
+
 def test_a_cell_that_writes_into_the_channel_is_left_out_not_believed(tmp_path):
-    forge = ("import os, struct\nfor fd in range(3, 64):\n    try:\n"
-             "        os.write(fd, struct.pack('<I', 9) + b'not-codec')\n"
-             "    except OSError:\n        pass\n")
-    box = sandbox(tmp_path, "def fine():\n    return 'still here'", forge)
+    box = sandbox(tmp_path, "def fine():\n    return 'still here'", FORGE + "forge()\n")
     try:
         assert box.skipped == {"cell1": FORGED}
         assert call(box, "fine")["ok"] == "still here"
@@ -131,10 +134,7 @@ def test_a_cell_that_writes_into_the_channel_is_left_out_not_believed(tmp_path):
 
 
 def test_a_forged_reply_to_a_call_fails_that_call_and_the_next_one_is_clean(tmp_path):
-    forge = ("import os, struct\ndef forge():\n    for fd in range(3, 64):\n        try:\n"
-             "            os.write(fd, struct.pack('<I', 9) + b'not-codec')\n"
-             "        except OSError:\n            pass\n    return 1\n")
-    box = sandbox(tmp_path, forge, "def fine():\n    return 'still here'")
+    box = sandbox(tmp_path, FORGE, "def fine():\n    return 'still here'")
     try:
         assert "error" in call(box, "forge")
         assert call(box, "fine")["ok"] == "still here"
