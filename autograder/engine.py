@@ -213,6 +213,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
     everyone = discover(submitted)
     if not unsafe_no_sandbox and jail.check() is not None:
         raise jail.SandboxUnavailable(jail.check())
+    jail.sweep_cgroups()
     jobs = [j for j in everyone if not only or j.assignment_id in only]
     out.mkdir(parents=True, exist_ok=True)
     db_url = db_url or f"sqlite:///{(out / 'gradebook.db').resolve()}"

@@ -248,20 +248,43 @@ class Room:
         return enter + bwrap + list(argv)
 
     def close(self):
-        """Remove the cgroup and the scratch folder (the processes must be gone)."""
+        """Kill what is left in the room, remove its cgroup and its scratch folder."""
         if self.cgroup is not None:
-            for _ in range(50):
-                try:
-                    self.cgroup.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:     # the last processes are still exiting
-                    import time
-
-                    time.sleep(0.05)
+            _remove_cgroup(self.cgroup)
             self.cgroup = None
         shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def _remove_cgroup(group: Path, attempts: int = 100):
+    import signal
+    import time
+
+    for _ in range(attempts):
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:         # not empty: kill what is left, give it time to exit
+            with contextlib.suppress(OSError, ValueError):
+                for pid in (group / "cgroup.procs").read_text().split():
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(int(pid), signal.SIGKILL)
+            time.sleep(0.05)
+
+
+def sweep_cgroups():
+    """Remove the cgroups of rooms whose grader was killed before it could (a run's
+    start calls this). A cgroup in use is not empty, so rmdir leaves it; one made in the
+    last minute may be about to receive its process (another run's), so it is left too."""
+    import time
+
+    for root in PIDS_CGROUPS:
+        with contextlib.suppress(OSError):
+            for group in root.glob("rnncourse-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - group.stat().st_mtime > 60:
+                        group.rmdir()
 
 
 def _tasks_of(uid: int) -> int:

@@ -197,8 +197,13 @@ def execute(notebook, room: Room, *, timeout, max_output_bytes=1 << 20,
                        f"({type(err).__name__}); the kernel run stopped there")
     finally:
         watchdog.cancel()
+        # Kill the room, never ask: `shutdown_kernel` first sends an interrupt message,
+        # which blocks forever on a kernel whose sockets the student broke.
+        kill_kernel()
         with contextlib.suppress(Exception):
-            run_sync(km.shutdown_kernel)(now=True)
+            km.provisioner.process.wait(timeout=30)
+        with contextlib.suppress(Exception):
+            run_sync(km.cleanup_resources)()
     result.timed_out = sorted(set(client.timed_out))
     result.completed = sorted(set(client.completed) - set(client.timed_out))
     result.truncated = sorted(client.truncated)

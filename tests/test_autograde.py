@@ -234,12 +234,15 @@ def test_saved_results_and_grades_are_untouched_by_the_attackers(graded):
 
     time.sleep(4)       # the daemon of leaves_a_process_behind would have woken up by now
     assert _processes_with("rnncourse-stayed-behind") == []
+    attackers = {"leaves_a_process_behind", "tampers_with_the_output"}  # their own source
     for path in graded["out"].rglob("*"):
-        if path.is_file() and path.suffix in (".json", ".csv", ".html", ".ipynb"):
+        if path.is_file() and path.suffix in (".json", ".csv", ".html", ".ipynb") and \
+                not attackers & set(path.parts):
             text = path.read_text(encoding="utf-8")
             assert not text.endswith("tampered") and "stayed-behind" not in text, path
             if path.suffix == ".json":
                 json.loads(text)
+    assert "stayed-behind," not in (graded["out"] / "grades.csv").read_text()
     assert read_grades(graded["out"]) == graded["grades"]
 
 
