@@ -127,13 +127,17 @@ def _encode(value, blobs, depth):
         kind = "scalar" if isinstance(value, np.generic) else "array"
         return {"t": kind, "dtype": array.dtype.str, "shape": list(array.shape),
                 "blob": len(blobs) - 1}
-    if type(value) in (list, tuple):
-        return {"t": type(value).__name__,
-                "v": [_encode(item, blobs, depth + 1) for item in value]}
-    if type(value) is dict:
-        if not all(type(k) is str for k in value):
+    # Subclasses (a namedtuple, an OrderedDict) travel as the plain type, read through
+    # the base class's own methods: what arrives is data whatever the subclass does.
+    for base in (tuple, list):
+        if isinstance(value, base):
+            return {"t": base.__name__,
+                    "v": [_encode(item, blobs, depth + 1) for item in base.__iter__(value)]}
+    if isinstance(value, dict):
+        items = list(dict.items(value))
+        if not all(type(k) is str for k, _ in items):
             raise EncodeError("dict keys must be str")
-        return {"t": "dict", "v": [[k, _encode(v, blobs, depth + 1)] for k, v in value.items()]}
+        return {"t": "dict", "v": [[k, _encode(v, blobs, depth + 1)] for k, v in items]}
     if isinstance(value, np.random.Generator):
         state = value.bit_generator.state
         return {"t": "generator", "state": json.loads(json.dumps(state, default=_jsonable))}

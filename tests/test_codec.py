@@ -103,3 +103,13 @@ def test_a_keras_model_is_refused_where_none_is_expected():
         codec.loads(data, allow_keras=False)
     with pytest.raises(codec.DecodeError, match="could not be rebuilt"):
         codec.loads(data)          # allowed, but these bytes are no model
+
+
+def test_a_namedtuple_or_an_ordereddict_travels_as_the_plain_type():
+    from collections import OrderedDict, namedtuple
+
+    State = namedtuple("State", "h c")
+    value = (State(np.ones(2), np.zeros(2)), OrderedDict(b=1.5, a=[1, 2]))
+    back = codec.loads(codec.dumps(value))
+    assert type(back[0]) is tuple and np.array_equal(back[0][0], np.ones(2))
+    assert type(back[1]) is dict and back[1] == {"b": 1.5, "a": [1, 2]}
