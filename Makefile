@@ -116,7 +116,7 @@ grade: venv sandbox
 
 test: venv browser sandbox
 	ruff check .
-	python -m pytest -n 2 --dist loadfile
+	python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
 check: venv sandbox
 	ruff check .
