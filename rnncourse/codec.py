@@ -25,17 +25,20 @@ Example:
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import struct
 import tempfile
 import warnings
+import zipfile
 
 import numpy as np
 
 MAGIC = b"RNNC1"
 MAX_DEPTH = 32
+MAX_KERAS_UNPACKED = 256 << 20     # a small model's .keras archive, unpacked
 ARRAY_KINDS = "biufc"   # bool, int, uint, float, complex
 GENERATORS = ("PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937")
 
@@ -56,12 +59,16 @@ def dumps(value) -> bytes:
     return b"".join([MAGIC, struct.pack("<Q", len(header)), header, *blobs])
 
 
-def loads(data: bytes, *, max_bytes: int = 1 << 30, allow_keras: bool = True):
+def loads(data: bytes, *, max_bytes: int = 1 << 30, max_header_bytes: int = 8 << 20,
+          allow_keras: bool = True):
     """Decode bytes made by `dumps`. Raises `DecodeError` on anything else.
 
     Args:
         data: the bytes.
         max_bytes: refuse anything larger.
+        max_header_bytes: refuse a larger structure part. Arrays travel as raw bytes and
+            decode to their own size; the structure (JSON) can grow about 20 times in
+            memory when parsed, so it is capped on its own.
         allow_keras: decode Keras models and histories (which loads them with Keras);
             when False they are refused.
     """
@@ -76,6 +83,9 @@ def loads(data: bytes, *, max_bytes: int = 1 << 30, allow_keras: bool = True):
     start = len(MAGIC) + 8
     if header_len > len(data) - start:
         raise DecodeError("truncated header")
+    if header_len > max_header_bytes:
+        raise DecodeError(f"a structure of {header_len} bytes is more than the limit of "
+                          f"{max_header_bytes} (send large data as arrays)")
     try:
         header = json.loads(data[start:start + header_len])
         sizes = [int(n) for n in header["blobs"]]
@@ -240,6 +250,16 @@ def _keras_model_bytes(model) -> bytes:
 def _keras_model_from_bytes(blob: bytes):
     from rnncourse.quiet_tf import import_tensorflow
 
+    # A .keras file is a zip archive: refuse one that would unpack to more than a small
+    # model needs (a zip bomb) before Keras opens it.
+    try:
+        with zipfile.ZipFile(io.BytesIO(blob)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as err:
+        raise DecodeError(f"the Keras model is not a .keras archive: {err}") from None
+    if unpacked > MAX_KERAS_UNPACKED:
+        raise DecodeError(f"the Keras model would unpack to {unpacked} bytes, more than "
+                          f"the limit of {MAX_KERAS_UNPACKED}")
     _, keras = import_tensorflow()
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "model.keras")

@@ -101,7 +101,7 @@ def test_a_keras_model_is_refused_where_none_is_expected():
     data = codec.MAGIC + struct.pack("<Q", len(header)) + header + b"zip"
     with pytest.raises(codec.DecodeError, match="not expected"):
         codec.loads(data, allow_keras=False)
-    with pytest.raises(codec.DecodeError, match="could not be rebuilt"):
+    with pytest.raises(codec.DecodeError, match="not a .keras archive"):
         codec.loads(data)          # allowed, but these bytes are no model
 
 
@@ -113,3 +113,23 @@ def test_a_namedtuple_or_an_ordereddict_travels_as_the_plain_type():
     back = codec.loads(codec.dumps(value))
     assert type(back[0]) is tuple and np.array_equal(back[0][0], np.ones(2))
     assert type(back[1]) is dict and back[1] == {"b": 1.5, "a": [1, 2]}
+
+
+def test_a_structure_that_would_balloon_in_memory_is_refused():
+    # A list of a million small ints: about 20 MB of JSON, hundreds of MB as objects.
+    data = codec.dumps(list(range(1_000_000)))
+    with pytest.raises(codec.DecodeError, match="more than the limit"):
+        codec.loads(data)
+    assert codec.loads(data, max_header_bytes=64 << 20)[-1] == 999_999
+    assert codec.loads(codec.dumps(np.arange(1_000_000)))[-1] == 999_999  # arrays are fine
+
+
+def test_a_keras_archive_that_would_unpack_to_gigabytes_is_refused_before_keras_opens_it():
+    import io
+    import zipfile
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("model.weights.h5", b"\0" * (300 << 20))
+    with pytest.raises(codec.DecodeError, match="unpack to"):
+        codec._keras_model_from_bytes(bomb.getvalue())
