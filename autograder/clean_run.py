@@ -110,6 +110,7 @@ class Sandbox:
         self._out, self._in = to_child_w, from_child_r
         os.set_blocking(self._out, False)        # writes wait in select, with a deadline
         self._garbled = False
+        self._buffer = bytearray()
         self.started = time.monotonic()
         cells = [(label, src) for label, src in self.student if label not in self.skipped]
         self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
@@ -174,6 +175,8 @@ class Sandbox:
         view = memoryview(struct.pack("<I", len(data)) + data)
         deadline = time.monotonic() + SEND_SECONDS
         try:
+            with contextlib.suppress(BlockingIOError):     # most messages go at once
+                view = view[os.write(self._out, view[:1 << 16]):]
             while view:
                 wait = deadline - time.monotonic()
                 _, ready, _ = select.select([], [self._out], [], max(wait, 0))
@@ -187,20 +190,21 @@ class Sandbox:
             raise SandboxDied("your code ended the Python process") from None
 
     def _read(self, n, deadline):
-        chunks, left = [], n
-        while left:
+        # Buffered: one read usually brings a whole small reply (header and payload), and
+        # the sampler test makes tens of thousands of calls.
+        while len(self._buffer) < n:
             wait = deadline - time.monotonic()
             if wait <= 0:
                 raise CallTimeout("ran past the time limit")
             ready, _, _ = select.select([self._in], [], [], wait)
             if not ready:
                 continue
-            chunk = os.read(self._in, min(left, 1 << 20))
+            chunk = os.read(self._in, max(n - len(self._buffer), 1 << 16))
             if not chunk:
                 raise SandboxDied("your code ended the Python process")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+            self._buffer += chunk
+        data, self._buffer = bytes(self._buffer[:n]), self._buffer[n:]
+        return data
 
     def _receive(self, deadline):
         (length,) = struct.unpack("<I", self._read(4, deadline))
