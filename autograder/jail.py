@@ -203,7 +203,9 @@ class Room:
 
     def env(self, **extra) -> dict:
         """The environment of the process started in the room: nothing of the grader's."""
-        keep = ("LANG", "LC_ALL", "PYTHONHASHSEED")
+        # OpenBLAS's core type is set on processors where older builds compute wrong
+        # results: a room must keep it.
+        keep = ("LANG", "LC_ALL", "PYTHONHASHSEED", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
         env = {k: os.environ[k] for k in keep if k in os.environ}
         work = self.workdir
         env.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=work, TMPDIR=work,
