@@ -175,17 +175,16 @@ class Sandbox:
         view = memoryview(struct.pack("<I", len(data)) + data)
         deadline = time.monotonic() + SEND_SECONDS
         try:
-            with contextlib.suppress(BlockingIOError):     # most messages go at once
-                view = view[os.write(self._out, view[:1 << 16]):]
-            while view:
+            while view:     # write first (most messages go at once), wait only when full
+                try:
+                    view = view[os.write(self._out, view[:1 << 16]):]
+                    continue
+                except BlockingIOError:
+                    pass
                 wait = deadline - time.monotonic()
                 _, ready, _ = select.select([], [self._out], [], max(wait, 0))
                 if not ready:
                     raise SandboxDied("your code stopped reading from the grader")
-                try:
-                    view = view[os.write(self._out, view[:1 << 16]):]
-                except BlockingIOError:
-                    continue
         except OSError:
             raise SandboxDied("your code ended the Python process") from None
 

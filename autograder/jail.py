@@ -40,8 +40,10 @@ import contextlib
 import functools
 import os
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,9 +260,6 @@ class Room:
 
 
 def _remove_cgroup(group: Path, attempts: int = 100):
-    import signal
-    import time
-
     for _ in range(attempts):
         try:
             group.rmdir()
@@ -279,8 +278,6 @@ def sweep_cgroups():
     """Remove the cgroups of rooms whose grader was killed before it could (a run's
     start calls this). A cgroup in use is not empty, so rmdir leaves it; one made in the
     last minute may be about to receive its process (another run's), so it is left too."""
-    import time
-
     for root in PIDS_CGROUPS:
         with contextlib.suppress(OSError):
             for group in root.glob("rnncourse-*"):

@@ -21,6 +21,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from processes import processes_with
 
 from autograder.demo import write_class
 from autograder.spec import HIDDEN, load_assignment
@@ -115,19 +116,6 @@ def _digests(*folders: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*")):
             if path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts:
                 found[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
-def _processes_with(marker: str) -> list[str]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-            except OSError:
-                continue
-            if marker in cmdline:
-                found.append(cmdline)
     return found
 
 
@@ -233,7 +221,7 @@ def test_saved_results_and_grades_are_untouched_by_the_attackers(graded):
     import time
 
     time.sleep(4)       # the daemon of leaves_a_process_behind would have woken up by now
-    assert _processes_with("rnncourse-stayed-behind") == []
+    assert processes_with("rnncourse-stayed-behind") == []
     attackers = {"leaves_a_process_behind", "tampers_with_the_output"}  # their own source
     for path in graded["out"].rglob("*"):
         if path.is_file() and path.suffix in (".json", ".csv", ".html", ".ipynb") and \

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from processes import processes_with
 
 from autograder import jail
 
@@ -138,18 +139,6 @@ def test_a_socket_cannot_reach_a_port_opened_outside(tmp_path):
     assert "connected" not in proc.stdout and proc.stdout.count("refused") == 3, proc.stdout
 
 
-def _processes_with(marker: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if marker in Path(f"/proc/{entry}/cmdline").read_bytes().decode(errors="replace"):
-                    found.append(int(entry))
-            except OSError:
-                pass
-    return found
-
-
 def test_no_process_outlives_its_room(tmp_path):
     """Daemons (a new session, a double fork) and a process blocked on a FIFO are all
     gone once the room's first process is killed."""
@@ -177,13 +166,13 @@ def test_no_process_outlives_its_room(tmp_path):
                             text=True)
     try:
         assert proc.stdout.readline().strip() == "started"
-        assert len(_processes_with(marker)) == 2       # the daemons are running
+        assert len(processes_with(marker)) == 2       # the daemons are running
         os.killpg(proc.pid, signal.SIGKILL)             # what the grader does at the end
         proc.wait(timeout=30)
         deadline = time.monotonic() + 10
-        while _processes_with(marker) and time.monotonic() < deadline:
+        while processes_with(marker) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _processes_with(marker) == [], "a process outlived its room"
+        assert processes_with(marker) == [], "a process outlived its room"
     finally:
         proc.kill()
         room.close()
