@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -97,6 +98,10 @@ def main(argv: list[str] | None = None) -> int:
 
     from autograder import engine, jail, report
     from autograder.references import SolutionFails
+
+    # SIGTERM (a job scheduler, `kill`) ends the run as Ctrl-C does: the engine then
+    # kills its workers and their rooms instead of leaving them running.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
 
     try:
         rows = engine.autograde(

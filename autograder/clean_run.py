@@ -22,14 +22,12 @@ from __future__ import annotations
 
 import builtins
 import contextlib
-import ctypes
 import io
 import os
 import select
 import struct
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 
@@ -37,6 +35,7 @@ import numpy as np
 
 from autograder.jail import Room
 from rnncourse import codec
+from rnncourse.calls import REPEAT_HOOK
 
 MAX_REPLY_BYTES = 64 << 20      # a reply is arrays of test cases, or a small model
 SEND_SECONDS = 30               # a process that stops reading is the student's failure
@@ -47,7 +46,7 @@ STARTUP_CELL_BUDGET = 3  # all student cells together: this many cell time limit
 FORGED = "wrote into the grader's channel (a message it did not ask for)"
 
 
-class CellTimeout(Exception):
+class CellTimeout(BaseException):
     """A test cell ran past its time limit."""
 
 
@@ -89,6 +88,7 @@ class Sandbox:
         self.from_scratch, self.room, self.workdir = from_scratch, room, room.workdir
         self.cell_timeout = cell_timeout
         self.proc = None
+        self._out = self._in = -1       # the pipe to the process and the one from it
         self.skipped: dict[str, str] = {}    # cell label -> why it was left out
         self.cell_errors: list[list[str]] = []
         self.restarts = 0
@@ -158,14 +158,19 @@ class Sandbox:
         return self._start()
 
     def kill(self):
-        if self.proc is not None:
+        # Forget the process and its descriptors first: if this is interrupted (the
+        # test's deadline fires), a second call must not close the same numbers again,
+        # by then perhaps another file's.
+        proc, fds = self.proc, (self._out, self._in)
+        self.proc, self._out, self._in = None, -1, -1
+        if proc is not None:
             with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, 9)
-            self.proc.wait()
-            for fd in (self._out, self._in):
-                with contextlib.suppress(OSError):
-                    os.close(fd)
-            self.proc = None
+                os.killpg(proc.pid, 9)
+            proc.wait()
+            for fd in fds:
+                if fd >= 0:
+                    with contextlib.suppress(OSError):
+                        os.close(fd)
 
     close = kill
 
@@ -219,7 +224,7 @@ class Sandbox:
             return {"error": ["TypeError", f"the grader could not read the result: {err}"]}
 
     # --- calls -----------------------------------------------------------------------
-    def call(self, name, args, kwargs, timeout):
+    def call(self, name, args, kwargs, timeout, repeat=None):
         if self.proc is None:
             self._restart()
         try:
@@ -228,7 +233,10 @@ class Sandbox:
                 self._send({"call": "__seed__", "args": [self.seed], "kwargs": {}})
                 self._receive(time.monotonic() + timeout)
                 self.seed = None
-            self._send({"call": name, "args": list(args), "kwargs": dict(kwargs)})
+            request = {"call": name, "args": list(args), "kwargs": dict(kwargs)}
+            if repeat is not None:
+                request["repeat"] = int(repeat)
+            self._send(request)
             reply = self._receive(time.monotonic() + timeout)
         except BaseException:       # a timeout, a death, or CellTimeout mid-call
             self.kill()
@@ -259,42 +267,49 @@ def _builtin_exception(names):
 
 
 class _Deadline:
-    """Raise CellTimeout in the grading thread once `seconds` have passed."""
+    """A test's time limit, checked at every call of a student's function.
+
+    The calls are the only part of a test that can hang (the instructor's own code runs
+    here, the student's in the sandbox), and each call waits at most for the time left.
+    No timer thread injects an exception (`PyThreadState_SetAsyncExc`): in CPython 3.11
+    that can leave the thread spinning at its next function call while a profiler is
+    set (as `check` sets one), which failed a later, honest student's test.
+    """
 
     def __init__(self, seconds):
-        self.seconds, self.thread_id = seconds, threading.get_ident()
+        self.seconds = seconds
         self.end = time.monotonic() + seconds
-        self.timer = threading.Timer(seconds, self._fire)
-
-    def _fire(self):
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread_id),
-                                                   ctypes.py_object(CellTimeout))
 
     def remaining(self):
-        return max(0.1, self.end - time.monotonic())
+        return self.end - time.monotonic()
 
-    def __enter__(self):
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.timer.cancel()
+    def check(self):
+        if self.remaining() <= 0:
+            raise CellTimeout
 
 
 def _proxy(sandbox: Sandbox, name: str, deadline_box: list):
-    """A stand-in for the student's function `name` that runs it in the sandbox."""
+    """A stand-in for the student's function `name` that runs it in the sandbox.
 
-    def student_function(*args, **kwargs):
-        timeout = deadline_box[0].remaining() if deadline_box else 60
+    It also offers `rnncourse.calls.repeat_calls` a way to make n calls in one exchange.
+    """
+
+    def call(args, kwargs, repeat=None):
+        deadline = deadline_box[0] if deadline_box else None
+        if deadline is not None:
+            deadline.check()
+        timeout = deadline.remaining() if deadline is not None else 60
         # The grader's own work (encoding, waiting) is not the student's: hide it from
         # check()'s from-scratch profiler. The sandbox runs that check on the real call.
         profiler = sys.getprofile()
         sys.setprofile(None)
         try:
-            reply = sandbox.call(name, args, kwargs, timeout)
+            reply = sandbox.call(name, args, kwargs, timeout, repeat=repeat)
         except codec.EncodeError as err:
             raise RuntimeError(f"the grader could not send the arguments: {err}") from None
         except CallTimeout:
+            if deadline is not None:
+                raise CellTimeout from None     # the test's time ran out in this call
             raise TimeoutError(f"{name} did not return within the time limit") from None
         except SandboxDied as err:
             raise RuntimeError(f"{name}: {err}") from None
@@ -315,7 +330,17 @@ def _proxy(sandbox: Sandbox, name: str, deadline_box: list):
                 before.set_weights(after.get_weights())
         return reply.get("ok")
 
+    def student_function(*args, **kwargs):
+        return call(args, kwargs)
+
+    def repeat(n, args, kwargs):
+        results = call(tuple(args), dict(kwargs), repeat=n)
+        if not isinstance(results, list) or len(results) != n:
+            raise RuntimeError(f"{name}: the grading process sent something unexpected")
+        return results
+
     student_function.__name__ = student_function.__qualname__ = name
+    setattr(student_function, REPEAT_HOOK, repeat)
     return student_function
 
 
@@ -392,8 +417,8 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
             hidden = test.hidden_source
             parts = [test.visible_source, test.source if hidden is None else hidden]
             try:
-                with _Deadline(timeout) as deadline, contextlib.redirect_stdout(printed):
-                    deadline_box[:] = [deadline]
+                deadline_box[:] = [_Deadline(timeout)]
+                with contextlib.redirect_stdout(printed):
                     exec(compile(parts[0], f"<{test.grade_id}>", "exec"), namespace)
                     visible_passed = True
                     if parts[1].strip():

@@ -30,7 +30,6 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from pathlib import Path
 
 from autograder import gradebook, jail, report
@@ -98,6 +97,13 @@ class LocalPool:
     def close(self):
         self.pool.shutdown(cancel_futures=True)
 
+    def abort(self):
+        """Stop now (Ctrl-C, SIGTERM): kill the workers; each one's rooms die with it
+        (bubblewrap's --die-with-parent), so no student code outlives the run."""
+        for process in list((self.pool._processes or {}).values()):
+            process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
 
 class DaskPool:
     """The same jobs on a Dask distributed cluster."""
@@ -115,19 +121,24 @@ class DaskPool:
                                       pure=False, key=f"grade-{job.student_id}-"
                                       f"{job.assignment_id}-{time.monotonic_ns()}"): job
                    for job in jobs}
+        self.futures = list(futures)
         for future in dask_completed(futures):
             yield futures[future], future
 
     def close(self):
         self.client.close()
 
+    def abort(self):
+        """Stop now: cancel what has not finished (a running task stops with its worker's
+        job, whose rooms end when it returns)."""
+        self.client.cancel(getattr(self, "futures", []))
+        self.client.close()
+
 
 # --- results on disk -------------------------------------------------------------------
 
 def _settings_key(settings: Settings) -> str:
-    data = asdict(settings)
-    data.pop("reference_cache", None)       # where the cache lives does not change grades
-    data.pop("scratch_root", None)
+    data = settings.recorded()
     root = Path(__file__).parent
     digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode() + GRADER_VERSION.encode())
     for path in sorted(root.rglob("*.py")) + sorted((root.parent / "notebooks").rglob("*.ipynb")):
@@ -272,8 +283,10 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
                 done += 1
                 if progress:
                     progress(done, len(jobs), report.row(result))
-        finally:
-            pool.close()
+        except BaseException:
+            pool.abort()
+            raise
+        pool.close()
     shutil.rmtree(scratch_root, ignore_errors=True)     # what killed workers left behind
 
     ordered = [results.get(job.key) or earlier.get(job.key) for job in everyone]

@@ -63,6 +63,15 @@ class Settings:
     def limits(self) -> jail.Limits:
         return jail.Limits(memory_bytes=self.memory_bytes)
 
+    def recorded(self) -> dict:
+        """The settings that decide a grade: what a result records and is reused by.
+        Where this run keeps its files does not, so the same class graded twice gives
+        byte-for-byte the same results."""
+        data = asdict(self)
+        for where in ("reference_cache", "scratch_root"):
+            data.pop(where)
+        return data
+
 
 def _folders(job: Job, settings: Settings):
     """What student code may not read: the course repository (solutions, hidden tests,
@@ -223,7 +232,7 @@ def grade(job: Job, settings: Settings, spec=None) -> dict:
     """Grade every notebook of `job`'s assignment. Never raises: errors become a status."""
     result = {"student_id": job.student_id, "assignment_id": job.assignment_id,
               "status": "error", "score": None, "max_score": None, "notes": [],
-              "notebooks": [], "settings": asdict(settings)}
+              "notebooks": [], "settings": settings.recorded()}
     try:
         spec = spec or load_assignment(job.assignment_id)
     except ValueError as err:

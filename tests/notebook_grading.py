@@ -60,6 +60,10 @@ KERNEL_NOTICE = "Kernel is running over TCP without encryption"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
+# What nbclient says when a kernel did not come up (e.g. it lost a race for its ports).
+KERNEL_NEVER_STARTED = "Kernel didn't respond in"
+
+
 def environment() -> dict[str, str]:
     """The Makefile's environment: .venv/bin first on PATH (nbgrader runs `alembic` from
     PATH), TensorFlow's C++ start-up chatter off."""
@@ -196,15 +200,21 @@ def make_course(where: Path, assignment: Assignment) -> Path:
 
 
 def tail(text: str, lines: int = 25) -> str:
+    """The last lines of a log, and its first traceback (nbgrader names a failed student
+    at the very end, long after the traceback that says why)."""
     kept = [line for line in text.splitlines() if KERNEL_NOTICE not in line]
+    first = next((i for i, line in enumerate(kept) if "Traceback" in line), None)
+    if first is not None and first < len(kept) - lines:
+        return "\n".join(kept[first:first + 40] + ["[...]"] + kept[-lines:])
     return "\n".join(kept[-lines:])
 
 
-def nbgrader(course: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """Stock nbgrader, run from the course root; raises with its output when it fails."""
-    cmd = [str(BIN / "nbgrader"), *args]
+def nbgrader(course: Path, *args: str, timeout: float = 1800,
+             check: bool = True) -> subprocess.CompletedProcess:
+    """Stock nbgrader, run from the course root; raises with its output when it fails
+    (unless `check` is false)."""
     proc = subprocess.run(
-        cmd,
+        [str(BIN / "nbgrader"), *args],
         cwd=course,
         env=environment(),
         capture_output=True,
@@ -212,12 +222,16 @@ def nbgrader(course: Path, *args: str, timeout: float = 1800) -> subprocess.Comp
         timeout=timeout,
         check=False,
     )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"`{' '.join(cmd[1:])}` in {course} exited with {proc.returncode}:\n"
-            + tail(proc.stdout + proc.stderr)
-        )
+    if check and proc.returncode != 0:
+        nbgrader_failed(proc, args, course)
     return proc
+
+
+def nbgrader_failed(proc: subprocess.CompletedProcess, args, course: Path):
+    raise RuntimeError(
+        f"`{' '.join(args)}` in {course} exited with {proc.returncode}:\n"
+        + tail(proc.stdout + proc.stderr)
+    )
 
 
 def generate(course: Path, assignment: str) -> None:
@@ -343,13 +357,19 @@ def autograde_mutants(
             gradebook.update_or_create_student(sid)
 
     start = time.perf_counter()
-    proc = nbgrader(
-        course,
-        "autograde",
-        assignment.name,
-        f"--ExecutePreprocessor.timeout={AUTOGRADE_TIMEOUT}",
-        timeout=AUTOGRADE_TIMEOUT * 10 * max(1, len(plans)),
-    )
+    args = ["autograde", assignment.name, f"--ExecutePreprocessor.timeout={AUTOGRADE_TIMEOUT}"]
+    limit = AUTOGRADE_TIMEOUT * 10 * max(1, len(plans))
+    proc = nbgrader(course, *args, timeout=limit, check=False)
+    log = proc.stdout + proc.stderr
+    failed = re.findall(r"error processing assignment '[^']+' for student '([^']+)'", log)
+    if proc.returncode != 0 and failed and all(
+            KERNEL_NEVER_STARTED in part for part in log.split("Traceback")[1:]):
+        # A kernel that never started is the machine's failure, not a verdict: Jupyter's
+        # TCP kernels race for ports when many start at once. Grade those students again.
+        for sid in failed:
+            proc = nbgrader(course, *args, f"--student={sid}", timeout=limit)
+    elif proc.returncode != 0:
+        nbgrader_failed(proc, args, course)
     seconds = time.perf_counter() - start
 
     rows = []

@@ -90,6 +90,11 @@ EXPECTED = {
     "calls_the_packages_numpy": ("tampered", 2, "passed inside your notebook"),
 }
 
+# Honest students graded beside the attackers, and graded again alone: every file the
+# grader writes for them must be byte-for-byte the same both times.
+BYSTANDERS = ["correct", "correct_vectorised_helper", "correct_with_cell_magics",
+              "one_function_wrong", "unanswered", "deleted_answer_cell", "truncated_file"]
+
 
 def run_cli(*args, check=False, path=None):
     env = dict(os.environ, PATH=path or
@@ -138,7 +143,15 @@ def graded(tmp_path_factory):
                    "--memory", MEMORY_GIB, "--assignment", A1)
     others = [arg for a in OTHERS for arg in ("--assignment", a)]
     proc_others = run_cli("autograde", submitted, "--out", out, "--workers", 2, *others)
+    # The bystanders again, alone: the same files, the same settings, no attacker.
+    alone = root / "alone"
+    for student in BYSTANDERS:
+        shutil.copytree(submitted / student, alone / "submitted" / student)
+    shutil.copytree(out / ".cache", alone / "out" / ".cache")    # Keras's outputs: the same
+    run_cli("autograde", alone / "submitted", "--out", alone / "out", "--workers", 2,
+            "--timeout", TIMEOUT, "--memory", MEMORY_GIB, "--assignment", A1)
     return {"root": root, "submitted": submitted, "out": out, "proc": proc,
+            "alone": alone / "out",
             "proc_others": proc_others, "canary": canary, "code_before": code_before,
             "code_after": _digests(*GRADER),
             "grades": read_grades(out) if (out / "grades.csv").exists() else {}}
@@ -200,6 +213,44 @@ def test_without_bubblewrap_autograde_refuses_unless_told_to_grade_unsafely(tmp_
     assert all("--unsafe-no-sandbox" in row["notes"] for row in grades.values())
 
 
+def test_sigterm_ends_the_run_with_its_workers_and_rooms(tmp_path):
+    # A job scheduler or `kill` stops a run with SIGTERM: the workers and every room they
+    # started (student code stuck in a loop) must end with it, not run on unseen.
+    import signal
+    import time
+
+    write_class(tmp_path / "submitted",
+                kinds=["infinite_loop_in_function", "infinite_loop_at_top_level"])
+    marker = tmp_path / "tmp"       # the run's scratch folders, hence its rooms' binds
+    marker.mkdir()
+    env = dict(os.environ, TMPDIR=str(marker),
+               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "autograder", "autograde", str(tmp_path / "submitted"),
+         "--out", str(tmp_path / "out"), "--workers", "2", "--timeout", "600"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        # Wait until student code runs in a room (the loop never ends by itself).
+        for _ in range(1200):
+            if any("sandbox.py" in line for line in processes_with(str(marker))):
+                break
+            assert proc.poll() is None, proc.stderr.read()[-2000:]
+            time.sleep(0.5)
+        else:
+            pytest.fail("no room started within 10 minutes")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=300) == 128 + signal.SIGTERM
+        for _ in range(120):        # a killed process leaves /proc at once, or nearly
+            left = processes_with(str(marker), environ=True)
+            if not left:
+                break
+            time.sleep(0.5)
+        assert not left, f"still running after SIGTERM: {left}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
 def test_the_kernel_runs_only_when_the_clean_verdict_is_not_full_marks(graded):
     for student, (status, score, _) in EXPECTED.items():
         path = graded["out"] / ".results" / student / f"{A1}.json"
@@ -232,6 +283,24 @@ def test_saved_results_and_grades_are_untouched_by_the_attackers(graded):
                 json.loads(text)
     assert "stayed-behind," not in (graded["out"] / "grades.csv").read_text()
     assert read_grades(graded["out"]) == graded["grades"]
+
+
+def test_honest_results_are_the_same_with_or_without_the_attackers(graded):
+    # The attackers ran in the same run, on the same workers, before and after these
+    # students: nothing the grader wrote for the bystanders may differ from a run without
+    # them (scores, statuses, notes, feedback pages, autograded notebooks).
+    alone = graded["alone"]
+    for student in BYSTANDERS:
+        files = sorted(p.relative_to(alone) for folder in (".results", "feedback", "autograded")
+                       for p in (alone / folder / student).rglob("*") if p.is_file())
+        assert any(f.parts[0] == ".results" for f in files), (student, files)
+        for relative in files:
+            beside, by_itself = graded["out"] / relative, alone / relative
+            assert beside.read_bytes() == by_itself.read_bytes(), (
+                f"{relative} differs between the class run and a run without attackers")
+    alone_rows = read_grades(alone)
+    for student in BYSTANDERS:
+        assert graded["grades"][(student, A1)] == alone_rows[(student, A1)]
 
 
 @pytest.mark.parametrize("student", ["copies_another_submission", "reads_the_solution"])

@@ -158,3 +158,72 @@ def test_a_process_that_stops_reading_fails_the_call_within_its_deadline(tmp_pat
             call(box, "stall", np.zeros(1 << 20))     # 8 MiB: more than a pipe holds
     finally:
         box.close()
+
+
+SAMPLER = """
+def draw(probs, rng):
+    return int(rng.choice(len(probs), p=probs))
+
+def fails_on_third(counter):
+    global CALLS
+    CALLS = globals().get("CALLS", 0) + 1
+    if CALLS == 3:
+        raise ValueError("third call")
+    return CALLS
+"""
+
+
+def test_repeat_calls_is_the_plain_loop_made_in_one_exchange(tmp_path):
+    from autograder.clean_run import _proxy
+    from rnncourse.calls import repeat_calls
+
+    box = sandbox(tmp_path, SAMPLER, from_scratch=False)
+    try:
+        draw = _proxy(box, "draw", [])
+        probs = np.array([0.1, 0.6, 0.3])
+        here = np.random.default_rng(7)
+        there = np.random.default_rng(7)
+        expected = [int(here.choice(3, p=probs)) for _ in range(500)]
+        assert repeat_calls(draw, 500, probs, there) == expected
+        # The generator advanced as in the loop: the next draws agree too.
+        assert draw(probs, there) == int(here.choice(3, p=probs))
+        # The first exception propagates, as in the loop.
+        counted = _proxy(box, "fails_on_third", [])
+        with pytest.raises(ValueError, match="third call"):
+            repeat_calls(counted, 5, [])
+        with pytest.raises(ValueError, match="between 0"):
+            repeat_calls(draw, -1, probs, there)
+    finally:
+        box.close()
+
+
+def test_a_timed_out_test_costs_the_next_student_nothing(tmp_path):
+    # The regression: a test that ran out of time, then, in the same grading process,
+    # another student's test. Its function is checked under check()'s profiler; it must
+    # pass at once (an exception injected by a timer thread once left CPython spinning
+    # there until that test's own time ran out too).
+    import time
+    from types import SimpleNamespace
+
+    from autograder.clean_run import run_tests
+    from autograder.spec import TestCell
+
+    test = TestCell("test_f", 1.0, source="", visible_source=(
+        "from rnncourse.checks import call_from_scratch\n"
+        "result, forbidden = call_from_scratch(f, (2,), {})\n"
+        "assert result == 4 and forbidden is None\n"))
+    spec = SimpleNamespace(setup_sources=SETUP, student_names={"f": ["f"]}, tests=[test],
+                           from_scratch=True)
+    outcomes = {}
+    for student, body in [("hangs", "while True:\n        pass"), ("right", "return 2 * x")]:
+        (tmp_path / student / "inputs").mkdir(parents=True)
+        (tmp_path / student / "room").mkdir()
+        room = Room(tmp_path / student / "room", tmp_path / student / "inputs",
+                    Limits(memory_bytes=2 << 30))
+        start = time.monotonic()
+        result, _, _ = run_tests(spec, [("f", f"def f(x):\n    {body}\n")], room, timeout=3)
+        outcomes[student] = (result["test_f"].passed, result["test_f"].timed_out,
+                             time.monotonic() - start)
+        room.close()
+    assert outcomes["hangs"][:2] == (False, True)
+    assert outcomes["right"][:2] == (True, False), outcomes

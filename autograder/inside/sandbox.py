@@ -21,7 +21,8 @@ message is a 4-byte little-endian length and a `rnncourse.codec` value.
    `hidden` and `visible` are `install_guard`'s folders.
 2. sandbox -> grader: `{"cell": label}` before each student cell (so a cell that
    kills the process can be named), then `{"ready": [[label, error], ...]}`.
-3. grader -> sandbox: `{"call": name, "args": [...], "kwargs": {...}}`;
+3. grader -> sandbox: `{"call": name, "args": [...], "kwargs": {...}}`, and optionally
+   `"repeat": n` (call it n times on the same objects; `ok` is then the list of results);
    sandbox -> grader: `{"ok": result, "after": [...]}` or `{"error": [type, message]}`.
 """
 
@@ -50,6 +51,7 @@ def main(read_fd, write_fd):
     from IPython.core.inputtransformer2 import TransformerManager
 
     from rnncourse import codec
+    from rnncourse.calls import MAX_REPEATS
     from rnncourse.checks import call_from_scratch
 
     def receive():
@@ -110,11 +112,20 @@ def main(read_fd, write_fd):
             send({"error": ["NameError", f"name {name!r} is not defined in your notebook"]})
             continue
         args, kwargs = request["args"], request["kwargs"]
+        # `repeat`: the same call n times on the same objects, one list back
+        # (rnncourse.calls.repeat_calls), so a 10,000-draw test is one exchange.
+        repeat = request.get("repeat")
         try:
-            if from_scratch:
-                result, forbidden = call_from_scratch(fn, args, kwargs)
-            else:
-                result, forbidden = fn(*args, **kwargs), None
+            results, forbidden = [], None
+            for _ in range(1 if repeat is None else min(int(repeat), MAX_REPEATS)):
+                if from_scratch:
+                    result, forbidden = call_from_scratch(fn, args, kwargs)
+                else:
+                    result = fn(*args, **kwargs)
+                if forbidden:
+                    break
+                results.append(result)
+            result = results if repeat is not None else result
         except BaseException as err:  # noqa: BLE001 - report SystemExit etc. as failures
             builtin = [c.__name__ for c in type(err).__mro__ if c.__module__ == "builtins"]
             send({"error": [type(err).__name__, str(err)[:2000], builtin]})
