@@ -3,6 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 STAMP := $(VENV)/.installed
+KNOWN_MISTAKES := rnncourse/data/known_mistakes.rnnc
 # nbgrader shells out to `alembic`, and the book runs `jupyter-book`: both live in .venv/bin.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 # Keep TensorFlow's C++ start-up chatter off stderr in every process we start.
@@ -24,7 +25,7 @@ help:
 	@echo "make bench-grade time each solution notebook and grading one submission"
 	@echo "make bench-autograde  our parallel autograder vs stock nbgrader on 40 submissions"
 
-venv: $(STAMP)
+venv: $(STAMP) $(KNOWN_MISTAKES)
 
 # Reinstall only when the dependency files change.
 $(STAMP): pyproject.toml requirements.lock
@@ -34,13 +35,19 @@ $(STAMP): pyproject.toml requirements.lock
 	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e ".[book,grade,dev]"
 	@touch $@
 
+# The named hints students get: the outputs of the instructor's mistake library on the
+# package's own cases (rnncourse/hints.py says why the library itself never ships).
+$(KNOWN_MISTAKES): autograder/mistakes.py rnncourse/cases.py rnncourse/hints.py $(STAMP)
+	$(VENV)/bin/python -m autograder.mistakes $@
+
 # Exact versions for every package, resolved once in a scratch venv.
 lock:
 	rm -rf /tmp/rnncourse-lock && $(PYTHON) -m venv /tmp/rnncourse-lock
 	/tmp/rnncourse-lock/bin/python -m pip install --quiet --upgrade pip
 	/tmp/rnncourse-lock/bin/python -m pip install --quiet ".[book,grade,dev]"
 	( echo "# Exact versions of every package. Regenerate with: make lock"; \
-	  /tmp/rnncourse-lock/bin/python -m pip freeze --exclude rnncourse ) > requirements.lock
+	  /tmp/rnncourse-lock/bin/python -m pip freeze --all --exclude rnncourse --exclude pip \
+	    --exclude wheel ) > requirements.lock
 
 # Zero warnings allowed (-W -n --keep-going); chapter outputs are cached in _build/.jupyter_cache.
 # ipykernel >= 7.4 logs "[IPKernelApp] WARNING | Kernel is running over TCP without

@@ -508,7 +508,10 @@ def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
     import sys
     sys.setprofile(None)                # switch off check()'s from-scratch detector
     try:
-        from rnncourse import mistakes
+        try:
+            from rnncourse import mistakes          # where the library once was
+        except ImportError:
+            from autograder import mistakes         # the instructor's checkout
         return mistakes._rnn_forward_variant({})(x, h0, kernel, recurrent_kernel, bias)
     except Exception as err:
         print("blocked:", err)
@@ -517,8 +520,8 @@ def rnn_forward(x, h0, kernel, recurrent_kernel, bias):
 
 
 def calls_the_packages_numpy(nb, **_):
-    """Builds a correct rnn_forward from rnncourse's own library of NumPy variants, after
-    switching off the profiler that detects calls into rnncourse."""
+    """Builds a correct rnn_forward from the library of NumPy mistake variants (no mistake
+    switched on), after switching off the profiler that detects calls into rnncourse."""
     return {A1_NOTEBOOK: _dump(_a1(nb, forward=CALLS_THE_PACKAGES_NUMPY))}
 
 

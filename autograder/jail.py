@@ -132,16 +132,13 @@ def _python_dirs() -> list[Path]:
 
 def not_from_scratch() -> list[Path]:
     """What a from-scratch room hides, so that no trick inside can load it: the
-    installed folders of TensorFlow, Keras, PyTorch and JAX, and rnncourse's library of
-    NumPy variants (`mistakes.py`, which can build a correct function)."""
+    installed folders of TensorFlow, Keras, PyTorch and JAX. (The library of NumPy
+    mistakes, which can build a correct function, is in `autograder/`: in no room.)"""
     import sysconfig
-
-    import rnncourse
 
     site = Path(sysconfig.get_paths()["purelib"])
     names = ("tensorflow", "keras", "tf_keras", "torch", "jax", "jaxlib", "tensorboard")
-    return [site / name for name in names if (site / name).is_dir()] + \
-        [Path(rnncourse.__file__).resolve().parent / "mistakes.py"]
+    return [site / name for name in names if (site / name).is_dir()]
 
 
 def _new_cgroup(processes: int) -> Path | None:

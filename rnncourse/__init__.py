@@ -6,7 +6,7 @@ is first computed (see `rnncourse.quiet_tf`).
 Modules:
     cases      seeded random inputs and weights for every exercise function
     reference  the same functions computed by real Keras layers (the oracle)
-    mistakes   wrong-on-purpose NumPy variants, used to name a student's mistake
+    hints      the known mistakes' outputs on these cases, to name a student's mistake
     checks     `check(student_fn, reference, cases)` with readable failures
     data       offline data sets: sine windows, adding/copy tasks, text, sunspots, dates
     plots      the figures of the book

@@ -3,7 +3,7 @@
 A failure raises `AssertionError` with a message written for the student:
 which case and which output, expected against received shape, the largest
 absolute and relative errors and where they are, and, when the answer is
-reproduced by a known mistake (`rnncourse.mistakes`), the mistake's name.
+reproduced by a known mistake (`rnncourse.hints`), the mistake's name.
 A function that calls TensorFlow, Keras or rnncourse's own reference code
 fails with a message that says so: the exercises are from scratch.
 
@@ -31,14 +31,26 @@ from rnncourse.cases import Case
 
 
 def _known_mistakes(exercise: str) -> list:
-    """The mistake library's variants of `exercise`, imported only when a check needs
-    them: a from-scratch grading room does not have it at all."""
-    from rnncourse.mistakes import MISTAKES
+    """The known mistakes of `exercise`: the instructor's runnable library where it is
+    installed (the grader: any case), else the outputs recorded from it that ship with
+    this package (a student's machine: the package's own cases; `rnncourse.hints`)."""
+    try:
+        from autograder.mistakes import MISTAKES
+    except ImportError:
+        from rnncourse.hints import recorded
 
+        return recorded(exercise)
     return MISTAKES.get(exercise, [])
 
 # float32 carries ~7 significant digits; Keras and NumPy sum in different orders.
 TOLERANCES = {"float32": (1e-4, 1e-5), "float64": (1e-7, 1e-9)}  # (rtol, atol)
+
+# Right to float32's ~7 digits but not to float64's: the commonest precision mistake.
+FLOAT32_HINT = (
+    "the values agree only to float32 precision (about 7 significant digits). The inputs "
+    "of this case are float64, so compute and return float64: do not cast to float32 "
+    "(astype(np.float32), np.float32(...), dtype=np.float32 in np.zeros or np.array); "
+    "build new arrays with the inputs' dtype, e.g. np.zeros(shape, dtype=x.dtype).")
 
 # Packages a from-scratch answer must not call into.
 FORBIDDEN_PACKAGES = ("tensorflow", "keras", "tf_keras", "torch", "jax", "rnncourse")
@@ -240,8 +252,11 @@ def _compare(expected, got, dtype):
             hint = _shape_hint(exp.shape, received.shape)
             return Mismatch(name, message + (f"\n  Hint: {hint}" if hint else ""))
         if not _close(exp, received, dtype):
-            return Mismatch(name, f"shape {exp.shape} is right, but the values are not.\n  "
-                            + _error_report(exp, received, dtype))
+            message = (f"shape {exp.shape} is right, but the values are not.\n  "
+                       + _error_report(exp, received, dtype))
+            if dtype == "float64" and _close(exp, received, "float32"):
+                message += f"\n  Hint: {FLOAT32_HINT}"
+            return Mismatch(name, message)
     return None
 
 
@@ -249,11 +264,10 @@ def _matching_mistakes(got, expected, case, names, mistakes):
     """The mistakes whose output reproduces the student's (and differs from Keras's)."""
     found = []
     for mistake in mistakes:
-        args, kwargs = case.copy_args()
         try:
             with np.errstate(all="ignore"):
-                variant = _flatten(mistake.fn(*args, **kwargs), names)
-        except Exception:  # noqa: BLE001 - a variant may not apply to this shape
+                variant = _flatten(mistake.output(case), names)
+        except Exception:  # noqa: BLE001 - a variant may not apply to this shape (or case)
             continue
         same_as_student = all(
             _close(v, g, case.dtype) for (_, v), (_, g) in zip(variant, got)
@@ -277,8 +291,8 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
         student_fn: the student's function, with the exercise's signature.
         reference: the matching function of `rnncourse.reference` (the oracle).
         cases: from `rnncourse.cases.make_cases(exercise)`.
-        mistakes: the known mistakes to look for; defaults to
-            `rnncourse.mistakes.MISTAKES[reference.__name__]`.
+        mistakes: the known mistakes to look for (objects with `name`, `hint` and
+            `output(case)`); defaults to those of `reference.__name__`.
         name: how to call the function in messages (default: its `__name__`).
         verbose: print a one-line success message.
         from_scratch: fail a function that calls TensorFlow, Keras or rnncourse.

@@ -10,7 +10,7 @@ import solutions
 from rnncourse import reference
 from rnncourse.cases import EXERCISES, make_cases
 from rnncourse.checks import check, diagnose
-from rnncourse.mistakes import MISTAKES
+from autograder.mistakes import MISTAKES
 
 
 @pytest.fixture(scope="module")
@@ -260,3 +260,22 @@ def test_clipping_with_too_few_or_too_many_arrays_is_reported(change):
         return change(solutions.clip_by_global_norm(grads, clip_norm))
 
     assert "return one array per input array" in _error(wrong_count, "clip_by_global_norm")
+
+
+def test_a_float32_computation_of_float64_inputs_is_named():
+    # "Keras uses float32": right to 7 digits, wrong at float64's tolerance. The message
+    # must say why, not "expected 0.488499, got 0.488499".
+    def in_float32(x_t, h_prev, kernel, recurrent_kernel, bias):
+        return solutions.rnn_cell_forward(*(a.astype(np.float32) for a in
+                                            (x_t, h_prev, kernel, recurrent_kernel, bias)))
+
+    float64 = [c for c in CASES["rnn_cell_forward"] if c.dtype == "float64"]
+    with pytest.raises(AssertionError) as info:
+        check(in_float32, reference.rnn_cell_forward, float64, verbose=False)
+    message = str(info.value)
+    assert "float32 precision" in message and "dtype=x.dtype" in message, message
+    # A real mistake in float64 does not get the precision hint.
+    with pytest.raises(AssertionError) as info:
+        check(lambda *a: solutions.rnn_cell_forward(*a) * 1.01, reference.rnn_cell_forward,
+              float64, verbose=False, name="rnn_cell_forward")
+    assert "float32 precision" not in str(info.value) and "values differ" in str(info.value)

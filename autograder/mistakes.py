@@ -7,6 +7,12 @@ swapped"). Each variant has exactly the exercise's signature.
 
 `MISTAKES[exercise]` lists the variants for one exercise function.
 
+This library lives on the instructor's side and never ships to students: built
+with no mistake switched on, its variants are correct answers. Students get
+`rnncourse/data/known_mistakes.rnnc` instead, the variants' outputs on the
+package's own cases, written by `python -m autograder.mistakes` (`make venv`
+runs it; see `rnncourse.hints`).
+
 Example:
 
 >>> [m.name for m in MISTAKES["rnn_cell_forward"]][:3]
@@ -16,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import itertools
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -35,6 +42,11 @@ class Mistake:
     name: str
     hint: str
     fn: Callable
+
+    def output(self, case):
+        """The variant's output on `case` (an `rnncourse.cases.Case`)."""
+        args, kwargs = case.copy_args()
+        return self.fn(*args, **kwargs)
 
 
 def sigmoid(a):
@@ -584,3 +596,37 @@ MISTAKES: dict[str, list[Mistake]] = {
     "stacked_rnn_forward": STACKED,
     "dot_product_attention": ATTENTION,
 }
+
+
+def record(path) -> dict:
+    """Write every mistake's output on `make_cases(exercise)` (seed 0) to `path`, the
+    table `rnncourse.hints` reads on a student's machine. Returns the table."""
+    from rnncourse import codec
+    from rnncourse.cases import make_cases
+    from rnncourse.hints import case_key
+
+    table = {}
+    for exercise, mistakes in MISTAKES.items():
+        cases = make_cases(exercise)
+        table[exercise] = []
+        for mistake in mistakes:
+            outputs = {}
+            for case in cases:
+                try:
+                    with np.errstate(all="ignore"):
+                        outputs[case_key(exercise, case)] = mistake.output(case)
+                except Exception:  # noqa: BLE001 - a variant may not apply to this shape
+                    continue
+            table[exercise].append({"name": mistake.name, "hint": mistake.hint,
+                                    "outputs": outputs})
+    codec.to_file(table, path)
+    os.chmod(path, 0o644)       # package data: readable by whoever installs it
+    return table
+
+
+if __name__ == "__main__":
+    import sys
+
+    from rnncourse.hints import TABLE
+
+    record(sys.argv[1] if len(sys.argv) > 1 else TABLE)
