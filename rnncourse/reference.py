@@ -177,9 +177,8 @@ def rnn_backward(x, h0, kernel, recurrent_kernel, bias, dhs):
     dtype = _check_recurrent(x, {"h0": h0}, kernel, recurrent_kernel, bias, gates=1)
     _require_shape("dhs", dhs, np.shape(x)[:2] + (np.shape(h0)[1],))
     layer = _simple_rnn_layer(np.shape(x)[-1], kernel, recurrent_kernel, bias, dtype)
-    d_x, (d_h0,), (d_kernel, d_recurrent, d_bias) = layer_gradients(layer, x, [h0], dhs)
-    return {"x": d_x, "h0": d_h0, "kernel": d_kernel, "recurrent_kernel": d_recurrent,
-            "bias": d_bias}
+    d_x, (d_h0,), weights = layer_gradients(layer, x, [h0], dhs)
+    return dict(zip(("x", "h0", "kernel", "recurrent_kernel", "bias"), (d_x, d_h0, *weights)))
 
 
 @_outputs("clipped_list", "global_norm")

@@ -87,7 +87,8 @@ EXPECTED = {
     "leaves_a_process_behind": ("graded", 2, ""),
     "forges_a_reply": ("tampered", 2, "wrote into the grader's channel"),
     "forges_a_grader_note": ("graded", 2, "stopped with ValueError"),
-    "calls_the_packages_numpy": ("tampered", 2, "passed inside your notebook"),
+    # The library of NumPy variants is in no room (nor in the student package) now.
+    "calls_the_packages_numpy": ("graded", 2, ""),
 }
 
 # Honest students graded beside the attackers, and graded again alone: every file the
@@ -324,7 +325,8 @@ def test_copying_at_grading_time_would_work_if_the_files_were_readable(graded, s
 
 def test_the_summary_counts_statuses_and_scores(graded):
     stdout = graded["proc"].stdout
-    assert re.search(r"tampered\s+10\b", stdout), stdout
+    tampered = sum(status == "tampered" for status, _, _ in EXPECTED.values())
+    assert re.search(rf"tampered\s+{tampered}\b", stdout), stdout
     assert "scores (percent of max)" in stdout
 
 
