@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import solutions
 
+from autograder.mistakes import MISTAKES
 from rnncourse import reference
 from rnncourse.cases import EXERCISES, make_cases
 from rnncourse.checks import check, diagnose
-from autograder.mistakes import MISTAKES
 
 
 @pytest.fixture(scope="module")
