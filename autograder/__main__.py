@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import signal
 import sys
 from pathlib import Path
@@ -99,9 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     from autograder import engine, jail, report
     from autograder.references import SolutionFails
 
-    # SIGTERM (a job scheduler, `kill`) ends the run as Ctrl-C does: the engine then
-    # kills its workers and their rooms instead of leaving them running.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGTERM, _terminate)
 
     try:
         rows = engine.autograde(
@@ -121,6 +120,32 @@ def main(argv: list[str] | None = None) -> int:
     print(report.summary(rows))
     print(f"\ngrades: {args.out / 'grades.csv'}   feedback: {args.out / 'feedback'}")
     return 1 if any(r["status"] == "error" for r in rows) else 0
+
+
+def _terminate(signum, frame):
+    """SIGTERM (a job scheduler, `kill`): stop now, leaving nothing running.
+
+    An exception raised wherever the signal lands can be caught or can wait on the very
+    processes being stopped, so this kills every child of this process directly (the
+    workers, the rooms it started itself, multiprocessing's helpers; each worker's rooms
+    die with it, `--die-with-parent`), removes the run's scratch folder and exits.
+    """
+    from autograder import engine
+
+    me = str(os.getpid())
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == me:                   # its parent is this process
+            try:
+                os.kill(int(stat.parent.name), signal.SIGKILL)
+            except OSError:
+                pass
+    for folder in engine.RUNNING_SCRATCH:
+        shutil.rmtree(folder, ignore_errors=True)
+    os._exit(128 + signum)
 
 
 if __name__ == "__main__":

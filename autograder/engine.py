@@ -57,6 +57,9 @@ def _grade_in_worker(job, settings, table=None):
     return grade(job, settings)
 
 
+RUNNING_SCRATCH: list[str] = []     # this process's runs' scratch folders, while they run
+
+
 class LocalPool:
     """A pool of fresh processes (spawned: the parent may hold TensorFlow's threads).
 
@@ -235,6 +238,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         {j.assignment_id for j in jobs} & set(specs))], out / ".cache",
         isolated=not unsafe_no_sandbox)
     scratch_root = tempfile.mkdtemp(prefix="rnncourse-run-")
+    RUNNING_SCRATCH.append(scratch_root)        # for the CLI's SIGTERM handler
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
                         reference_cache=str(table_path.resolve()),
                         isolated=not unsafe_no_sandbox, scratch_root=scratch_root)
@@ -288,6 +292,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
             raise
         pool.close()
     shutil.rmtree(scratch_root, ignore_errors=True)     # what killed workers left behind
+    RUNNING_SCRATCH.remove(scratch_root)
 
     ordered = [results.get(job.key) or earlier.get(job.key) for job in everyone]
     ordered = [r for r in ordered if r is not None]

@@ -247,6 +247,7 @@ def test_sigterm_ends_the_run_with_its_workers_and_rooms(tmp_path):
                 break
             time.sleep(0.5)
         assert not left, f"still running after SIGTERM: {left}"
+        assert not list(marker.glob("rnncourse-run-*")), "the run's scratch folder was left"
     finally:
         if proc.poll() is None:
             proc.kill()
