@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -116,3 +117,27 @@ def site(book_build: BookBuild) -> Path:
         f"End of its output:\n{book_build.log[-4000:]}"
     )
     return book_build.html
+
+
+@pytest.fixture(scope="module")
+def cached_reference():
+    """Memoise Keras outputs per (exercise, case), so 150 mistakes cost one Keras run each
+    (test_checks.py and test_hints.py)."""
+    from rnncourse import reference
+
+    memo = {}
+
+    def get(exercise):
+        ref = getattr(reference, exercise)
+
+        def cached(*args, **kwargs):
+            key = (exercise, pickle.dumps((args, sorted(kwargs.items()))))
+            if key not in memo:
+                memo[key] = ref(*args, **kwargs)
+            return memo[key]
+
+        cached.__name__ = exercise
+        cached.output_names = ref.output_names
+        return cached
+
+    return get

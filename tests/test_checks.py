@@ -1,6 +1,5 @@
 """`check` passes correct answers, rejects every known mistake and names it."""
 
-import pickle
 import re
 
 import numpy as np
@@ -11,28 +10,6 @@ from autograder.mistakes import MISTAKES
 from rnncourse import reference
 from rnncourse.cases import EXERCISES, make_cases
 from rnncourse.checks import check, diagnose
-
-
-@pytest.fixture(scope="module")
-def cached_reference():
-    """Memoise Keras outputs per (exercise, case), so 150 mistakes cost one Keras run each."""
-    memo = {}
-
-    def get(exercise):
-        ref = getattr(reference, exercise)
-
-        def cached(*args, **kwargs):
-            key = (exercise, pickle.dumps((args, sorted(kwargs.items()))))
-            if key not in memo:
-                memo[key] = ref(*args, **kwargs)
-            return memo[key]
-
-        cached.__name__ = exercise
-        cached.output_names = ref.output_names
-        return cached
-
-    return get
-
 
 CASES = {exercise: make_cases(exercise) for exercise in EXERCISES}
 

@@ -44,35 +44,14 @@ def test_the_shipped_table_is_what_the_library_records_today(tmp_path):
                 f"{exercise}/{new['name']}: the shipped outputs are stale; run `make venv`")
 
 
-@pytest.fixture(scope="module")
-def keras_outputs():
-    """Keras's outputs per (exercise, case number), computed once."""
-    memo = {}
-
-    def get(exercise):
-        ref = getattr(reference, exercise)
-
-        def cached(*args, **kwargs):
-            number = next(i for i, c in enumerate(CASES[exercise])
-                          if _same(list(c.args), list(args)) and c.kwargs == kwargs)
-            if (exercise, number) not in memo:
-                memo[exercise, number] = ref(*args, **kwargs)
-            return memo[exercise, number]
-
-        cached.__name__, cached.output_names = exercise, ref.output_names
-        return cached
-
-    return get
-
-
 @pytest.mark.parametrize(
     ("exercise", "mistake"), ALL_MISTAKES, ids=[f"{e}-{m.name}" for e, m in ALL_MISTAKES]
 )
-def test_every_mistake_is_named_from_the_recorded_outputs(exercise, mistake, keras_outputs):
+def test_every_mistake_is_named_from_the_recorded_outputs(exercise, mistake, cached_reference):
     recorded = hints.recorded(exercise)
     assert all(not hasattr(m, "fn") for m in recorded)      # data only, no code
     with pytest.raises(AssertionError) as info:
-        check(mistake.fn, keras_outputs(exercise), CASES[exercise], verbose=False,
+        check(mistake.fn, cached_reference(exercise), CASES[exercise], verbose=False,
               from_scratch=False, name=exercise, mistakes=recorded)
     message = str(info.value)
     assert f"Hint ({mistake.name})" in message, message
