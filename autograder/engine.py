@@ -101,8 +101,8 @@ class LocalPool:
         self.pool.shutdown(cancel_futures=True)
 
     def abort(self):
-        """Stop now (Ctrl-C, SIGTERM): kill the workers; each one's rooms die with it
-        (bubblewrap's --die-with-parent), so no student code outlives the run."""
+        """Stop now (Ctrl-C; SIGTERM is the CLI's `_terminate`): kill the workers; each
+        one's rooms die with it (--die-with-parent), so no student code outlives the run."""
         for process in list((self.pool._processes or {}).values()):
             process.kill()
         self.pool.shutdown(wait=False, cancel_futures=True)
