@@ -28,7 +28,7 @@ help:
 venv: $(STAMP) $(KNOWN_MISTAKES)
 
 # Reinstall only when the dependency files change.
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml setup.py requirements.lock
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "rnncourse needs Python >= 3.10, found " + sys.version.split()[0]'
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip

@@ -2,11 +2,15 @@
 
 A solution line is a line inside a `### BEGIN SOLUTION` block of a source notebook,
 compared with whitespace removed, when it is at least 30 characters long (shorter
-lines, such as `return h`, are too common to mean anything).
+lines, such as `return h`, are too common to mean anything). A line that a notebook
+also shows outside its solutions and hidden tests is not a secret: the assignment gives
+it on purpose (a test cell calls `hs = rnn_forward(x, h0, ...)`, the line assignment 2's
+answer starts with), so it does not count.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from pathlib import Path
@@ -14,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MIN_CHARS = 30
 _SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _squeeze(text: str) -> str:
@@ -21,19 +26,38 @@ def _squeeze(text: str) -> str:
 
 
 def solution_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
-    """Every solution line of every source notebook: squeezed line -> where it is."""
-    found = {}
+    """Every secret solution line of every source notebook: squeezed line -> where it is."""
+    found, given = {}, set()
     for path in sorted(root.glob("*/*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf8"))["cells"]:
-            inside = False
+            solution = hidden = False
             for line in "".join(cell.get("source", "")).splitlines():
                 if "### BEGIN SOLUTION" in line:
-                    inside = True
+                    solution = True
                 elif "### END SOLUTION" in line:
-                    inside = False
-                elif inside and len(_squeeze(line)) >= MIN_CHARS:
+                    solution = False
+                elif "### BEGIN HIDDEN TESTS" in line:
+                    hidden = True
+                elif "### END HIDDEN TESTS" in line:
+                    hidden = False
+                elif solution and len(_squeeze(line)) >= MIN_CHARS:
                     found.setdefault(_squeeze(line), f"{path.parent.name}: {line.strip()}")
-    return found
+                elif not solution and not hidden:
+                    given.add(_squeeze(line))
+    return {line: where for line, where in found.items() if line not in given}
+
+
+def readable(name: str, data: bytes) -> list[str]:
+    """The texts a reader can get from one file: as stored, as a browser shows it (an
+    HTML page without its tags, where highlighting splits code into spans), and with
+    JSON's string escapes undone (a notebook's or a search index's `\\"` and `\\n`)."""
+    raw = data.decode("utf8", errors="replace")
+    texts = [raw]
+    if name.endswith((".html", ".htm", ".xml", ".svg")):
+        texts.append(html.unescape(_TAG.sub("", raw)))
+    if "\\" in raw:
+        texts.append(raw.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\"))
+    return texts
 
 
 def leaked(text: str, lines: dict[str, str]) -> list[str]:

@@ -18,6 +18,7 @@ The site comes from the session's single build (`book_build` in conftest.py).
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import shutil
@@ -35,6 +36,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from leaks import leaked, readable, solution_lines
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
@@ -394,11 +396,13 @@ def _archive_members(path: Path) -> Iterator[tuple[str, bytes]]:
                     yield member.name, handle.read()
 
 
-def find_leaks(root: Path) -> tuple[int, list[str]]:
-    """Scan every file under `root` (and inside its archives) for nbgrader's markers.
+def find_leaks(root: Path, lines: dict[str, str] | None = None) -> tuple[int, list[str]]:
+    """Scan every file under `root` (and inside its archives) for nbgrader's markers and
+    for solution lines (`tests/leaks.py`; default: those of the course's notebooks).
 
-    Returns the number of files scanned and one line per hit: where, and the text around it.
+    Returns the number of files scanned and one line per hit: where, and what.
     """
+    lines = solution_lines() if lines is None else lines
     scanned, hits = 0, []
 
     def scan(where: str, data: bytes) -> None:
@@ -406,6 +410,8 @@ def find_leaks(root: Path) -> tuple[int, list[str]]:
             start = data.rfind(b"\n", 0, match.start()) + 1
             line = data[start : match.end() + 40].split(b"\n")[0]
             hits.append(f"{where}: {line.decode('utf8', errors='replace').strip()[:160]}")
+        found = {hit for text in readable(where, data) for hit in leaked(text, lines)}
+        hits.extend(f"{where}: solution line of {hit[:150]}" for hit in sorted(found))
 
     for dirpath, _dirnames, filenames in os.walk(root):  # dotfiles included
         for filename in sorted(filenames):
@@ -421,14 +427,17 @@ def find_leaks(root: Path) -> tuple[int, list[str]]:
 
 
 def test_site_publishes_no_solution_or_hidden_test(site: Path) -> None:
-    scanned, hits = find_leaks(site)
+    lines = solution_lines()
+    assert len(lines) > 40, f"expected the course's solution lines; found {len(lines)}"
+    scanned, hits = find_leaks(site, lines)
     assert scanned > 50, f"expected the whole site under {site}; scanned only {scanned} files"
     assert not hits, (
-        f"expected no nbgrader solution or hidden-test markers anywhere in {site} (pages, "
-        "_sources, _downloads, archives); found:\n"
+        f"expected no nbgrader marker and no solution line anywhere in {site} (pages, "
+        "_sources, _downloads, the search index, archives); found:\n"
         + "\n".join(hits[:50])
         + "\nPublish only the student notebooks made by `nbgrader generate_assignment`, "
-        "never the sources in notebooks/."
+        "never the sources in notebooks/, and teach a graded function in the chapters "
+        "without its code (README: 'Writing a chapter')."
     )
 
 
@@ -441,10 +450,43 @@ def test_leak_scan_finds_markers_in_pages_notebooks_and_archives(tmp_path: Path)
     )
     with zipfile.ZipFile(tmp_path / "_downloads" / "all.zip", "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("gru/gru.ipynb", '"### BEGIN HIDDEN TESTS"')
-    scanned, hits = find_leaks(tmp_path)
+    scanned, hits = find_leaks(tmp_path, lines={})
     assert scanned == 5, f"expected 4 files plus 1 archive member scanned; got {scanned}"
     where = sorted(hit.split(":")[0] for hit in hits)
     planted = ["_downloads/abc/lstm.ipynb", "_downloads/all.zip!gru/gru.ipynb", "page.html"]
     assert where == planted, (
         f"expected one hit in each planted file and none in clean.html; got {hits}"
+    )
+
+
+def test_leak_scan_finds_solution_lines_however_they_are_shown(tmp_path: Path) -> None:
+    notebooks = tmp_path / "notebooks" / "01_demo"
+    notebooks.mkdir(parents=True)
+    secret = "return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)"
+    given = "hs = my_forward_pass(x, h0, kernel, recurrent_kernel, bias)"
+    answer = f"### BEGIN SOLUTION\n{given}\n{secret}\nreturn h\n### END SOLUTION\n"
+    test = f"{given}\n### BEGIN HIDDEN TESTS\nassert check_every_hidden_case_here(1)\n"
+    (notebooks / "demo.ipynb").write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": answer},
+        {"cell_type": "code", "source": test + "### END HIDDEN TESTS\n"},
+    ]}))
+    lines = solution_lines(tmp_path / "notebooks")
+    assert list(lines.values()) == [f"01_demo: {secret}"], (
+        "expected only the secret line: `return h` is too short, and the given line is "
+        f"shown outside the solution; got {lines}"
+    )
+
+    site = tmp_path / "site"
+    (site / "_sources").mkdir(parents=True)
+    # Pygments splits code into spans, and escapes what HTML would read as markup.
+    highlighted = ('<span class="k">return</span> <span class="n">np</span><span class="o">.'
+                   '</span><span class="n">tanh</span>(x_t <span class="o">@</span> kernel '
+                   '&#43; h_prev @ recurrent_kernel + bias)')
+    (site / "page.html").write_text(f"<pre>{highlighted}</pre>")
+    (site / "_sources" / "ch.ipynb").write_text(json.dumps({"source": [f"  {secret}\n"]}))
+    (site / "given.html").write_text(f"<pre>{given}</pre><p>return h</p>")
+    _, hits = find_leaks(site, lines)
+    assert sorted(hit.split(":")[0] for hit in hits) == ["_sources/ch.ipynb", "page.html"], (
+        f"expected the secret line found in the page and the notebook, not the given line; "
+        f"got {hits}"
     )

@@ -9,7 +9,9 @@ it, and unpacked into a scratch folder. Then:
   arguments it accepts, and none that computes with NumPy alone gives Keras's answer
   (the Keras reference functions do, by design: they are the oracle, and calling them
   earns nothing in a from-scratch exercise);
-* a named hint still works from it, with no instructor code present.
+* a named hint still works from it, with no instructor code present: the wheel is built
+  from a checkout without the hints table, as `pip install "rnncourse @ git+..."` builds
+  it, and setup.py's build step records the table into the wheel.
 """
 
 from __future__ import annotations
@@ -104,10 +106,14 @@ def unpacked(tmp_path_factory) -> Path:
     scratch = tmp_path_factory.mktemp("student-package")
     source = scratch / "source"
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "README.md", "autograder/__init__.py",
+                 "autograder/mistakes.py"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
+    # As `pip install "rnncourse @ git+..."` gets it: no hints table made by `make venv`.
     shutil.copytree(ROOT / "rnncourse", source / "rnncourse",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info", "*.rnnc"))
+    assert not list(source.rglob("*.rnnc"))
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
          "--no-index", "-w", str(scratch / "dist"), str(source)],
@@ -125,7 +131,7 @@ def test_the_wheel_holds_rnncourse_and_its_data_only(unpacked):
     files = [p.relative_to(unpacked).as_posix() for p in unpacked.rglob("*") if p.is_file()]
     assert not [f for f in files if "mistakes" in Path(f).stem and f.endswith(".py")], files
     assert "rnncourse/data/known_mistakes.rnnc" in files, (
-        "the recorded hints are not in the wheel: `make venv` builds them")
+        "the recorded hints are not in the wheel: setup.py's build step records them")
 
 
 def test_no_solution_line_is_anywhere_in_the_wheel(unpacked):
