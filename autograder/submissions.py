@@ -104,8 +104,10 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     except RecursionError:
         raise BadNotebook(f"{path.name} is nested too deeply to be a notebook") from None
     except json.JSONDecodeError as err:
-        where = "it ends too early (a half-written or cut-off file?)" \
-            if err.pos >= len(raw.rstrip()) - 200 else \
+        # A cut-off file fails at its end, or inside a string that runs to its end (the
+        # error then points at where that string starts, which may be far back).
+        cut = err.pos >= len(raw.rstrip()) - 200 or err.msg.startswith("Unterminated string")
+        where = "it ends too early (a half-written or cut-off file?)" if cut else \
             f"line {err.lineno}, column {err.colno}: {err.msg}"
         raise BadNotebook(f"{path.name} is not valid JSON: {where}") from None
     if isinstance(data, dict) and data.get("nbformat") == 3 and "worksheets" in data:
