@@ -79,6 +79,9 @@ class Sandbox:
         room: the `autograder.jail.Room` the process runs in (its limits, its folders).
         cell_timeout: seconds each student cell may take to run.
         hidden, visible: folders the student's code may not read, and exceptions.
+        visible_calls: if given, receives the Keras reference calls that the setup
+            and the visible tests make (`rnncourse.reference_cache`'s table format):
+            all that a kernel, which runs only those, may be handed.
     """
 
     def __init__(self, setup, student, *, from_scratch, room: Room, cell_timeout,
@@ -377,7 +380,23 @@ class _Override:
         return self._overrides.get(name) or getattr(self._module, name)
 
 
-def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()):
+@contextlib.contextmanager
+def _recording(into: dict | None):
+    """Add the reference calls made inside the block to `into` (if not None)."""
+    if into is None:
+        yield
+        return
+    from rnncourse import reference_cache
+
+    with reference_cache.recording() as calls:
+        try:
+            yield
+        finally:
+            into.update(calls)
+
+
+def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=(),
+              visible_calls: dict | None = None):
     """Run every test cell of `spec` against the student's code in a sandbox.
 
     Args:
@@ -386,6 +405,9 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
         room: the `autograder.jail.Room` the student's code runs in.
         timeout: seconds per test cell (and per student cell at start-up).
         hidden, visible: folders the student's code may not read, and exceptions.
+        visible_calls: if given, receives the Keras reference calls that the setup
+            and the visible tests make (`rnncourse.reference_cache`'s table format):
+            all that a kernel, which runs only those, may be handed.
 
     Returns:
         `(outcomes, sandbox_notes)`: a `TestOutcome` per test grade_id, and notes on
@@ -397,7 +419,7 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
     deadline_box: list = []
     outcomes = {}
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), _recording(visible_calls):
             for source in spec.setup_sources:
                 exec(compile(source, "<setup>", "exec"), namespace)
         _seed_recorder(namespace, sandbox)
@@ -419,7 +441,8 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
             try:
                 deadline_box[:] = [_Deadline(timeout)]
                 with contextlib.redirect_stdout(printed):
-                    exec(compile(parts[0], f"<{test.grade_id}>", "exec"), namespace)
+                    with _recording(visible_calls):
+                        exec(compile(parts[0], f"<{test.grade_id}>", "exec"), namespace)
                     visible_passed = True
                     if parts[1].strip():
                         exec(compile(parts[1], f"<{test.grade_id}>", "exec"), namespace)

@@ -234,13 +234,13 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
 
     specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in everyone}
                                                    & set(known))}
-    table, table_path = reference_table([specs[a] for a in sorted(
+    table, _, visible_table = reference_table([specs[a] for a in sorted(
         {j.assignment_id for j in jobs} & set(specs))], out / ".cache",
         isolated=not unsafe_no_sandbox)
     scratch_root = tempfile.mkdtemp(prefix="rnncourse-run-")
     RUNNING_SCRATCH.append(scratch_root)        # for the CLI's SIGTERM handler
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
-                        reference_cache=str(table_path.resolve()),
+                        reference_cache=str(visible_table.resolve()),
                         isolated=not unsafe_no_sandbox, scratch_root=scratch_root)
     key = _settings_key(settings)
 

@@ -7,11 +7,14 @@ reference output (`rnncourse.reference_cache`). That run is also a self-test:
 if a solution fails its own tests, grading stops before any student is graded.
 
 The table is stored under the output folder, keyed by the notebooks, the
-rnncourse sources and the Keras version, so later runs reuse it.
+rnncourse sources and the Keras version, so later runs reuse it. Beside it, the
+visible table holds only the calls that the setup cells and the visible tests make:
+the kernel run, where student code runs, gets that one, so no hidden case's input
+or Keras output is ever within a student's reach.
 
 Example:
 
->>> table, path = reference_table(specs, Path("out/.cache"))   # doctest: +SKIP
+>>> table, path, visible_path = reference_table(specs, Path("out/.cache"))  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -52,7 +55,8 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: b
     """Record the reference outputs of every from-scratch notebook in `specs`.
 
     Returns:
-        `(table, path)`: the table (key -> encoded outputs) and the file it is saved in.
+        `(table, path, visible_path)`: the table (key -> encoded outputs), the file it
+        is saved in, and the file of its visible part (for the kernels).
 
     Raises:
         SolutionFails: a source solution fails one of its own tests.
@@ -60,9 +64,11 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: b
     cache_dir = Path(cache_dir)
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = cache_dir / f"reference-{_key(specs)}.rnnc"
-    if path.exists():
-        return reference_cache.load(path), path
+    visible_path = path.with_name(path.stem + "-visible.rnnc")
+    if path.exists() and visible_path.exists():
+        return reference_cache.load(path), path, visible_path
     table: dict[str, bytes] = {}
+    visible: dict[str, bytes] = {}
     for spec in specs:
         for notebook in spec.notebooks:
             if not notebook.from_scratch:
@@ -75,7 +81,8 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: b
                                  isolated=isolated)
                 try:
                     outcomes, _, _ = clean_run.run_tests(notebook, solution_cells(notebook),
-                                                         room, timeout=timeout)
+                                                         room, timeout=timeout,
+                                                         visible_calls=visible)
                 finally:
                     room.close()
             failed = [o for o in outcomes.values() if not o.passed]
@@ -84,5 +91,6 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: b
                     f"{spec.assignment_id}/{notebook.name}: the source solution fails "
                     f"{failed[0].grade_id}: {failed[0].message[:500]}")
             table.update(recorded)
-    reference_cache.save(table, path)
-    return table, path
+    reference_cache.save(visible, visible_path)
+    reference_cache.save(table, path)       # last: its presence means both are complete
+    return table, path, visible_path

@@ -65,7 +65,8 @@ def recording():
     try:
         yield table
     finally:
-        _recorders.remove(table)
+        # By identity: nested recordings may hold equal tables, and `remove` compares ==.
+        del _recorders[next(i for i, t in enumerate(_recorders) if t is table)]
 
 
 def cached(fn):

@@ -451,3 +451,41 @@ def test_bad_arguments_get_a_clear_message_and_exit_2(tmp_path, args, message):
     proc = run_cli(*[a.format(tmp=tmp_path) for a in args])
     assert proc.returncode == 2, proc.stderr
     assert message in proc.stderr, proc.stderr
+
+
+def test_kernels_are_handed_the_visible_reference_calls_only(graded):
+    # The kernel run, where student code runs, gets a table of Keras's outputs to save
+    # TensorFlow time. It must hold what the visible tests need and nothing of the hidden
+    # cases: their inputs and outputs are the hidden tests' answers.
+    from rnncourse import reference_cache
+    from rnncourse.cases import make_cases
+
+    whole, visible = {}, {}
+    tables = [p for p in (graded["out"] / ".cache").glob("reference-*.rnnc")
+              if not p.stem.endswith("-visible")]
+    assert len(tables) == 2, tables     # one per run: assignment 1, then the others
+    for path in tables:
+        one = reference_cache.load(path)
+        its_visible = reference_cache.load(path.with_name(path.stem + "-visible.rnnc"))
+        assert its_visible and set(its_visible) < set(one)
+        assert all(one[key] == value for key, value in its_visible.items())
+        whole.update(one)
+        visible.update(its_visible)
+
+    def keys(name, seed=0):
+        return {reference_cache.key(name, case.args, case.kwargs)
+                for case in make_cases(name, seed=seed)}
+
+    hidden_calls = re.compile(r'make_cases\("(\w+)", seed=(\d+)\)')
+    found = 0
+    for assignment in (A1, *OTHERS):
+        for notebook in load_assignment(assignment).notebooks:
+            for cell in notebook.notebook.cells:
+                for block in HIDDEN.findall(cell.source):
+                    for name, seed in hidden_calls.findall(block):
+                        hidden_keys = keys(name, int(seed)) & set(whole)
+                        found += len(hidden_keys)
+                        assert not hidden_keys & set(visible), (assignment, name, seed)
+    assert found > 20, f"expected the hidden cases among the recorded calls; found {found}"
+    # The visible test of rnn_forward (case 0 of seed 0) is there for the kernels.
+    assert keys("rnn_forward") & set(visible)
