@@ -45,6 +45,20 @@ GRADER_VERSION = "1"
 
 # --- workers -------------------------------------------------------------------------
 
+def longest_first(pending: list, specs: dict) -> list:
+    """`(job, ...)` items with the jobs of assignments that train Keras models first.
+
+    Such a job is about ten times a from-scratch job's work (its tests train models in
+    the clean run and again in the kernel); started last, they would run on alone while
+    the other workers idle. Otherwise the order is kept (students stay sorted).
+    """
+    def trains_models(item) -> bool:
+        spec = specs.get(item[0].assignment_id)
+        return spec is not None and any(not nb.from_scratch for nb in spec.notebooks)
+
+    return sorted(pending, key=trains_models, reverse=True)     # sorted() is stable
+
+
 def _init_worker(table):
     from rnncourse import reference_cache
 
@@ -265,6 +279,7 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         for result in results.values():
             progress(done, len(jobs), report.row(result))
     if pending:
+        pending = longest_first(pending, specs)
         pool = DaskPool(scheduler, table) if scheduler else LocalPool(workers, table)
         stamps = {job.key: stamp for job, stamp in pending}
         try:
