@@ -220,6 +220,17 @@ RNN_FORWARD = [Mistake(n, h, _rnn_forward_variant(k)) for n, k, h in _RNN_STEP_M
 ]
 
 
+def _add_step(grads, x, t, used_state, da, kernel, *, accumulate=True):
+    """One step's share of the weight gradients (shared weights: added up over time,
+    unless `accumulate` is off), and the input's gradient at step t, from the step's
+    pre-activation gradient `da` and the state that met recurrent_kernel."""
+    step = {"kernel": x[:, t].T @ da, "recurrent_kernel": used_state.T @ da,
+            "bias": da.sum(axis=0)}
+    for name, value in step.items():
+        grads[name] = grads[name] + value if accumulate else value
+    grads["x"][:, t] = da @ kernel.T
+
+
 def _rnn_backward_variant(mistake):
     def variant(x, h0, kernel, recurrent_kernel, bias, dhs):
         hs = _rnn_forward_variant({})(x, h0, kernel, recurrent_kernel, bias)
@@ -237,11 +248,8 @@ def _rnn_backward_variant(mistake):
             else:
                 da = dh * (1.0 - hs[:, t] ** 2)
             used_state = hs[:, t] if mistake == "h_prev_off_by_one" else h_prev
-            step = {"kernel": x[:, t].T @ da, "recurrent_kernel": used_state.T @ da,
-                    "bias": da.sum(axis=0)}
-            for name, value in step.items():
-                grads[name] = value if mistake == "not_accumulated" else grads[name] + value
-            grads["x"][:, t] = da @ kernel.T
+            _add_step(grads, x, t, used_state, da, kernel,
+                      accumulate=mistake != "not_accumulated")
             back = recurrent_kernel if mistake == "recurrent_not_transposed" else recurrent_kernel.T
             dh_next = da @ back
         grads["h0"] = np.zeros_like(h0) if mistake == "no_h0_gradient" else dh_next
@@ -395,6 +403,83 @@ LSTM_FORWARD = [
             _lstm_forward_variant({}, post=lambda hs, h, c, h0: (hs, c, h))),
     Mistake("c_T_as_h_T", "h_T is the last cell state: h_T = hs[:, -1], the last hidden state.",
             _lstm_forward_variant({}, post=lambda hs, h, c, h0: (hs, c, c))),
+]
+
+
+def _lstm_backward_variant(mistake):
+    """An LSTM's backward pass; `mistake` (a name below, or None) switches one thing off."""
+    def variant(x, h0, c0, kernel, recurrent_kernel, bias, dhs):
+        h, c, steps = h0, c0, []
+        for t in range(x.shape[1]):
+            a_i, a_f, a_g, a_o = np.split(x[:, t] @ kernel + h @ recurrent_kernel + bias, 4, -1)
+            i, f, g, o = sigmoid(a_i), sigmoid(a_f), np.tanh(a_g), sigmoid(a_o)
+            c_t = f * c + i * g
+            h_t = o * np.tanh(c_t)
+            steps.append((h, c, i, f, g, o, h_t, c_t))
+            h, c = h_t, c_t
+        grads = {"x": np.zeros_like(x), "kernel": np.zeros_like(kernel),
+                 "recurrent_kernel": np.zeros_like(recurrent_kernel),
+                 "bias": np.zeros_like(bias)}
+        dh_next, dc_next = np.zeros_like(h0), np.zeros_like(c0)
+        for t in reversed(range(x.shape[1])):
+            h_prev, c_prev, i, f, g, o, h_t, c_t = steps[t]
+            dh = dhs[:, t] + (0.0 if mistake == "no_hidden_carry" else dh_next)
+            tanh_c = np.tanh(c_t)
+            through_tanh = dh * o if mistake == "no_tanh_c_derivative" else \
+                dh * o * (1.0 - tanh_c**2)
+            dc = through_tanh + (0.0 if mistake == "no_cell_carry" else dc_next)
+            d_i, d_f, d_g, d_o = dc * g, dc * (c_t if mistake == "forget_times_current_cell"
+                                             else c_prev), dc * i, dh * tanh_c
+            if mistake == "no_sigmoid_derivative":
+                da = [d_i, d_f, d_g * (1.0 - g**2), d_o]
+            elif mistake == "sigmoid_derivative_as_s":
+                da = [d_i * i, d_f * f, d_g * (1.0 - g**2), d_o * o]
+            else:
+                da = [d_i * i * (1.0 - i), d_f * f * (1.0 - f), d_g * (1.0 - g**2),
+                      d_o * o * (1.0 - o)]
+            if mistake == "gate_order_fico":
+                da = [da[1], da[0], da[2], da[3]]
+            da = np.concatenate(da, axis=-1)
+            used_state = h_t if mistake == "h_prev_off_by_one" else h_prev
+            _add_step(grads, x, t, used_state, da, kernel)
+            dh_next, dc_next = da @ recurrent_kernel.T, dc * f
+        grads["h0"] = dh_next
+        grads["c0"] = np.zeros_like(c0) if mistake == "no_c0_gradient" else dc_next
+        return grads
+
+    return variant
+
+
+LSTM_BACKWARD = [
+    Mistake(n, h, _lstm_backward_variant(n)) for n, h in (
+        ("no_cell_carry",
+         "the cell state's gradient is not carried back through time: dc at step t also "
+         "receives what step t + 1 sent back through its forget gate, f_{t+1} * dc_{t+1}."),
+        ("no_hidden_carry",
+         "the hidden state's gradient is not carried back through time: dh at step t is "
+         "dhs[:, t] plus what step t + 1 sent back through recurrent_kernel."),
+        ("no_tanh_c_derivative",
+         "the gradient reaching c_t through h_t = o * tanh(c_t) misses tanh's derivative: "
+         "multiply by (1 - tanh(c_t)**2)."),
+        ("forget_times_current_cell",
+         "the forget gate's gradient used c_t: the forget gate multiplies c_{t-1}, the cell "
+         "state before the step."),
+        ("gate_order_fico",
+         "the gate gradients are stacked in the order f, i, c, o: Keras's blocks are i, f, "
+         "c, o, and the gradients of kernel, recurrent_kernel and bias follow that order."),
+        ("no_sigmoid_derivative",
+         "the gates' gradients miss the sigmoid's derivative: through a gate s = sigmoid(a) "
+         "the gradient is multiplied by s * (1 - s)."),
+        ("sigmoid_derivative_as_s",
+         "the sigmoid's derivative is s * (1 - s), not s: through a gate s = sigmoid(a) "
+         "multiply the gradient by s * (1 - s)."),
+        ("h_prev_off_by_one",
+         "the recurrent_kernel gradient used h_t where it needs h_{t-1}, the state that "
+         "was multiplied by recurrent_kernel at step t."),
+        ("no_c0_gradient",
+         "the gradient for c0 is missing: it is what flows out of the first step through "
+         "its forget gate."),
+    )
 ]
 
 
@@ -590,6 +675,7 @@ MISTAKES: dict[str, list[Mistake]] = {
     "clip_by_global_norm": CLIP,
     "lstm_cell_forward": LSTM_CELL,
     "lstm_forward": LSTM_FORWARD,
+    "lstm_backward": LSTM_BACKWARD,
     "gru_cell_forward": GRU_CELL,
     "gru_forward": GRU_FORWARD,
     "bidirectional_rnn_forward": BIDIRECTIONAL,

@@ -174,7 +174,7 @@ def _recurrent_cases(name: str, seed: int, dtypes, options=({},)) -> list[Case]:
                     names = names + (("c_prev",) if is_cell else ("c0",))
                 args = head + tuple(states) + weights
                 names = names + ("kernel", "recurrent_kernel", "bias")
-                if name == "rnn_backward":
+                if name.endswith("_backward"):
                     dhs = rng.normal(0.0, 1.0, (shape.batch, shape.time, shape.units))
                     args, names = args + (dhs.astype(dtype),), names + ("dhs",)
                 label = shape.describe(one_step=is_cell) + f", {dtype}"
@@ -255,6 +255,7 @@ _MAKERS = {
     "clip_by_global_norm": _clip_cases,
     "lstm_cell_forward": lambda seed, dtypes: _recurrent_cases("lstm_cell_forward", seed, dtypes),
     "lstm_forward": lambda seed, dtypes: _recurrent_cases("lstm_forward", seed, dtypes),
+    "lstm_backward": lambda seed, dtypes: _recurrent_cases("lstm_backward", seed, dtypes),
     "gru_cell_forward": lambda seed, dtypes: _recurrent_cases(
         "gru_cell_forward", seed, dtypes, _RESET_AFTER
     ),
