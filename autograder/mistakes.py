@@ -546,6 +546,88 @@ GRU_FORWARD = [Mistake(n, h, _gru_forward_variant(k)) for n, k, h in _GRU_STEP_M
 ]
 
 
+def _gru_backward_variant(mistake):
+    """A GRU's backward pass in both reset_after modes; `mistake` switches one thing off."""
+    def variant(x, h0, kernel, recurrent_kernel, bias, dhs, reset_after=True):
+        bias = np.asarray(bias)
+        b_in, b_rec = (bias[0], bias[1]) if reset_after else (bias, np.zeros_like(bias))
+        k_z, k_r, k_h = np.split(kernel, 3, axis=1)
+        u_z, u_r, u_h = np.split(recurrent_kernel, 3, axis=1)
+        h, steps = h0, []
+        for t in range(x.shape[1]):
+            x_z, x_r, x_h = np.split(x[:, t] @ kernel + b_in, 3, axis=-1)
+            rec_z, rec_r, rec_h = np.split(h @ recurrent_kernel + b_rec, 3, axis=-1)
+            z, r = sigmoid(x_z + rec_z), sigmoid(x_r + rec_r)
+            g = np.tanh(x_h + r * rec_h) if reset_after else np.tanh(x_h + (r * h) @ u_h)
+            steps.append((h, z, r, g, rec_h))
+            h = z * h + (1.0 - z) * g
+        grads = {"x": np.zeros_like(x), "kernel": np.zeros_like(kernel),
+                 "recurrent_kernel": np.zeros_like(recurrent_kernel),
+                 "bias": np.zeros_like(bias)}
+        dh_next = np.zeros_like(h0)
+        for t in reversed(range(x.shape[1])):
+            h_prev, z, r, g, rec_h = steps[t]
+            dh = dhs[:, t] + (0.0 if mistake == "no_carry" else dh_next)
+            dz = dh * (g - h_prev) if mistake in ("update_gate_reversed", "update_gradient_sign") \
+                else dh * (h_prev - g)
+            dg = dh * (z if mistake == "update_gate_reversed" else 1.0 - z)
+            da_h = dg * (1.0 - g**2)
+            da_z = dz * z * (1.0 - z)
+            if reset_after:
+                dr = da_h * rec_h
+                da_rec_h = da_h * (1.0 if mistake == "reset_not_in_candidate_gradient" else r)
+            else:
+                d_rh = da_h @ u_h.T                       # the gradient of r * h_prev
+                dr = d_rh * h_prev
+            da_r = dr * r * (1.0 - r)
+            da_in = np.concatenate([da_z, da_r, da_h], axis=-1)
+            grads["kernel"] += x[:, t].T @ da_in
+            grads["x"][:, t] = da_in @ kernel.T
+            if reset_after:
+                da_rec = np.concatenate([da_z, da_r, da_rec_h], axis=-1)
+                grads["recurrent_kernel"] += h_prev.T @ da_rec
+                rec_bias = da_rec if mistake != "recurrent_bias_outside_reset" else \
+                    np.concatenate([da_z, da_r, da_h], axis=-1)
+                grads["bias"] += np.stack([da_in.sum(axis=0), rec_bias.sum(axis=0)])
+                dh_next = dh * (1.0 - z if mistake == "update_gate_reversed" else z) \
+                    + da_rec @ recurrent_kernel.T
+            else:
+                grads["recurrent_kernel"] += np.concatenate(
+                    [h_prev.T @ da_z, h_prev.T @ da_r, (r * h_prev).T @ da_h], axis=1)
+                grads["bias"] += da_in.sum(axis=0)
+                through_reset = d_rh if mistake == "reset_not_in_candidate_gradient" else d_rh * r
+                dh_next = dh * (1.0 - z if mistake == "update_gate_reversed" else z) \
+                    + da_z @ u_z.T + da_r @ u_r.T + through_reset
+        grads["h0"] = np.zeros_like(h0) if mistake == "no_h0_gradient" else dh_next
+        return grads
+
+    return variant
+
+
+GRU_BACKWARD = [
+    Mistake(n, h, _gru_backward_variant(n)) for n, h in (
+        ("no_carry",
+         "the gradient is not carried back through time: dh at step t is dhs[:, t] plus "
+         "what step t + 1 sent back to its h_prev."),
+        ("update_gate_reversed",
+         "the update gate is used the other way round: Keras computes "
+         "h_t = z * h_prev + (1 - z) * candidate, so z weighs the previous state."),
+        ("reset_not_in_candidate_gradient",
+         "the gradient through the candidate's recurrent term misses the reset gate: that "
+         "term is r times the recurrent product, so its gradient is multiplied by r too."),
+        ("update_gradient_sign",
+         "the update gate's gradient has the wrong sign: h_t = z * h_prev + (1 - z) * "
+         "candidate, so dh_t/dz = h_prev - candidate."),
+        ("recurrent_bias_outside_reset",
+         "with reset_after=True the candidate's recurrent bias sits inside the reset, "
+         "r * (h_prev @ U_h + b), so its gradient is multiplied by r."),
+        ("no_h0_gradient",
+         "the gradient for h0 is missing: it is what flows out of the first step to its "
+         "h_prev."),
+    )
+]
+
+
 # --- bidirectional and stacked -----------------------------------------------------------
 
 
@@ -678,6 +760,7 @@ MISTAKES: dict[str, list[Mistake]] = {
     "lstm_backward": LSTM_BACKWARD,
     "gru_cell_forward": GRU_CELL,
     "gru_forward": GRU_FORWARD,
+    "gru_backward": GRU_BACKWARD,
     "bidirectional_rnn_forward": BIDIRECTIONAL,
     "stacked_rnn_forward": STACKED,
     "dot_product_attention": ATTENTION,

@@ -260,6 +260,9 @@ _MAKERS = {
         "gru_cell_forward", seed, dtypes, _RESET_AFTER
     ),
     "gru_forward": lambda seed, dtypes: _recurrent_cases("gru_forward", seed, dtypes, _RESET_AFTER),
+    "gru_backward": lambda seed, dtypes: _recurrent_cases(
+        "gru_backward", seed, dtypes, _RESET_AFTER
+    ),
     "bidirectional_rnn_forward": _bidirectional_cases,
     "stacked_rnn_forward": _stacked_cases,
     "dot_product_attention": _attention_cases,

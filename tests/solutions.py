@@ -252,4 +252,6 @@ def _from_corpus(function: str, variant: str):
 
 LOOPED["lstm_backward"] = _from_corpus("lstm_backward", "correct_looped_caches")
 VECTORISED["lstm_backward"] = _from_corpus("lstm_backward", "correct_fused_einsum")
+LOOPED["gru_backward"] = _from_corpus("gru_backward", "correct_looped_caches")
+VECTORISED["gru_backward"] = _from_corpus("gru_backward", "correct_upcast_float64")
 assert set(LOOPED) == set(VECTORISED), set(LOOPED) ^ set(VECTORISED)
