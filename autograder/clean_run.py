@@ -79,9 +79,6 @@ class Sandbox:
         room: the `autograder.jail.Room` the process runs in (its limits, its folders).
         cell_timeout: seconds each student cell may take to run.
         hidden, visible: folders the student's code may not read, and exceptions.
-        visible_calls: if given, receives the Keras reference calls that the setup
-            and the visible tests make (`rnncourse.reference_cache`'s table format):
-            all that a kernel, which runs only those, may be handed.
     """
 
     def __init__(self, setup, student, *, from_scratch, room: Room, cell_timeout,

@@ -71,8 +71,8 @@ from autograder import demo  # noqa: E402
 DEFAULT_ASSIGNMENTS = [
     "01_forward_pass",
     "02_bptt",
-    "03_lstm_gru",
-    "04_bidirectional_stacked_attention",
+    "03_bidirectional_stacked_attention",
+    "04_lstm_gru",
 ]
 STOCK, COLD, WARM = "stock", "ours cold", "ours warm"
 

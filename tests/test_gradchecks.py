@@ -20,8 +20,8 @@ from rnncourse.cases import make_cases
 ROOT = Path(__file__).resolve().parents[1]
 BACKWARD = {
     "rnn_backward": ("02_bptt/bptt.ipynb", mistakes._rnn_backward_variant),
-    "lstm_backward": ("03_lstm_gru/lstm_gru.ipynb", mistakes._lstm_backward_variant),
-    "gru_backward": ("03_lstm_gru/lstm_gru.ipynb", mistakes._gru_backward_variant),
+    "lstm_backward": ("04_lstm_gru/lstm_gru.ipynb", mistakes._lstm_backward_variant),
+    "gru_backward": ("04_lstm_gru/lstm_gru.ipynb", mistakes._gru_backward_variant),
 }
 
 
