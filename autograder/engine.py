@@ -32,7 +32,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from autograder import gradebook, jail, report
+from autograder import feedback, gradebook, jail, report
 from autograder.files import write_private
 from autograder.job import Settings, grade
 from autograder.references import reference_table
@@ -175,8 +175,9 @@ def _save(out: Path, job: Job, result: dict):
         name = notebook["notebook"]
         html, autograded = notebook.pop("feedback_html", None), notebook.pop("autograded", None)
         if html:
-            write_private(out / "feedback" / job.student_id / job.assignment_id /
-                          name.replace(".ipynb", ".html"), html)
+            folder = out / "feedback" / job.student_id / job.assignment_id
+            write_private(folder / name.replace(".ipynb", ".html"), html)
+            feedback.install_mathjax(folder)
         if autograded:
             write_private(out / "autograded" / job.student_id / job.assignment_id / name,
                           autograded)

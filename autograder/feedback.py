@@ -18,16 +18,40 @@ from __future__ import annotations
 import copy
 import html
 import os
+import re
 import textwrap
+from importlib.metadata import distribution
+from pathlib import Path
 
 import nbformat
 from nbconvert.exporters import HTMLExporter
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from traitlets.config import Config
 
+from autograder.files import link_private
 from autograder.spec import HIDDEN, nbgrader_meta
 
 WRAP = 100
+# MathJax 3 (from sphinx-mathjax-offline, the copy the book uses) goes in a `mathjax/`
+# folder beside each feedback page: nbgrader's template loads MathJax 2 from a CDN,
+# so with no network a student saw raw $...$. The folder travels with the page when
+# nbgrader's release_feedback copies the assignment's feedback folder.
+MATHJAX_FOLDER = "mathjax"
+MATHJAX_FILES = ("tex-chtml-full.js", "ui/safe.js", "output/chtml/fonts/woff-v2/*.woff")
+_MATHJAX_BLOCK = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->",
+                            re.S)
+# Typeset the notebook's own text only: outputs and the grader's notes quote students,
+# and `ui/safe` drops what TeX could do beyond drawing (links, styles, ids).
+_MATHJAX_LOCAL = f"""<script>
+window.MathJax = {{
+  loader: {{load: ["ui/safe"]}},
+  tex: {{inlineMath: [["$", "$"], ["\\\\(", "\\\\)"]],
+         displayMath: [["$$", "$$"], ["\\\\[", "\\\\]"]],
+         processEscapes: true, processEnvironments: true, tags: "ams"}},
+  options: {{ignoreHtmlClass: "tex2jax_ignore|output_area|grader-notes"}}
+}};
+</script>
+<script defer src="{MATHJAX_FOLDER}/tex-chtml-full.js"></script>"""
 
 
 def _wrap(text: str) -> str:
@@ -105,4 +129,25 @@ def render(graded, spec, outcomes, notes, *, student_id, assignment_id) -> str:
         "student": student_id, "score": score, "max_score": spec.max_score,
         "late_penalty": 0}}
     html, _ = _exporter().from_notebook_node(shown, resources=resources)
-    return html
+    local, found = _MATHJAX_BLOCK.subn(lambda _: _MATHJAX_LOCAL, html, count=1)
+    if not found:
+        raise RuntimeError("nbgrader's feedback template no longer loads MathJax as "
+                           "expected: update autograder/feedback.py")
+    return local
+
+
+def _mathjax_files() -> list[tuple[Path, str]]:
+    """(installed file, its path under the mathjax folder) for every file a page needs."""
+    root = Path(distribution("sphinx-mathjax-offline").locate_file(
+        "sphinx-mathjax-offline/static/mathjax"))
+    found = [(path, path.relative_to(root).as_posix())
+             for pattern in MATHJAX_FILES for path in sorted(root.glob(pattern))]
+    if len(found) < len(MATHJAX_FILES):
+        raise FileNotFoundError(f"MathJax 3 is incomplete under {root}")
+    return found
+
+
+def install_mathjax(folder: Path) -> None:
+    """Put MathJax beside the feedback pages in `folder` (hard links: no copy on disk)."""
+    for source, relative in _mathjax_files():
+        link_private(source, Path(folder) / MATHJAX_FOLDER / relative)

@@ -489,3 +489,35 @@ def test_kernels_are_handed_the_visible_reference_calls_only(graded):
     assert found > 20, f"expected the hidden cases among the recorded calls; found {found}"
     # The visible test of rnn_forward (case 0 of seed 0) is there for the kernels.
     assert keys("rnn_forward") & set(visible)
+
+
+def test_feedback_renders_its_maths_with_no_network(graded):
+    # nbgrader's template loads MathJax 2 from a CDN; ours is MathJax 3 in a folder beside
+    # the page, and typesets the notebook's own text only (never a student's output).
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+
+    folder = graded["out"] / "feedback" / "one_function_wrong" / A1
+    page = folder / "forward_pass.html"
+    assert "cdnjs" not in page.read_text(encoding="utf-8")
+    assert (folder / "mathjax" / "tex-chtml-full.js").is_file()
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    # Every request that leaves the machine goes to a closed port: no network at all.
+    for flag in [*CHROMIUM_FLAGS, "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
+                              options=options)
+    try:
+        driver.get(page.as_uri())
+        count = "return document.querySelectorAll(arguments[0]).length"
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script(count, "mjx-container"))
+        assert driver.execute_script(count, "mjx-container") >= 3, "expected typeset maths"
+        assert driver.execute_script(count, "mjx-merror") == 0, "a formula failed to typeset"
+        assert driver.execute_script(count, ".output_area mjx-container") == 0
+    finally:
+        driver.quit()
