@@ -1,6 +1,7 @@
-"""Solution lines, and where they must never appear (what students receive).
+"""Solution and hidden-test lines, and where they must never appear (what students receive).
 
-A solution line is a line inside a `### BEGIN SOLUTION` block of a source notebook,
+A solution line is a line inside a `### BEGIN SOLUTION` block of a source notebook
+(a hidden-test line, inside `### BEGIN HIDDEN TESTS`),
 compared with whitespace removed, when it is at least 30 characters long (shorter
 lines, such as `return h`, are too common to mean anything). A line that a notebook
 also shows outside its solutions and hidden tests is not a secret: the assignment gives
@@ -25,26 +26,37 @@ def _squeeze(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def solution_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
-    """Every secret solution line of every source notebook: squeezed line -> where it is."""
-    found, given = {}, set()
+def secret_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
+    """Every secret line of every source notebook: squeezed line -> where it is.
+
+    Secret: inside a `### BEGIN SOLUTION` or `### BEGIN HIDDEN TESTS` block, at least
+    `MIN_CHARS` long, and found nowhere in what the notebooks show (a docstring's
+    `>>> check(...)` line contains a hidden test's `check(...)`: that is no secret).
+    """
+    found, shown = {}, []
     for path in sorted(root.glob("*/*.ipynb")):
         for cell in json.loads(path.read_text(encoding="utf8"))["cells"]:
-            solution = hidden = False
+            block = None
             for line in "".join(cell.get("source", "")).splitlines():
                 if "### BEGIN SOLUTION" in line:
-                    solution = True
-                elif "### END SOLUTION" in line:
-                    solution = False
+                    block = "solution"
                 elif "### BEGIN HIDDEN TESTS" in line:
-                    hidden = True
-                elif "### END HIDDEN TESTS" in line:
-                    hidden = False
-                elif solution and len(_squeeze(line)) >= MIN_CHARS:
-                    found.setdefault(_squeeze(line), f"{path.parent.name}: {line.strip()}")
-                elif not solution and not hidden:
-                    given.add(_squeeze(line))
-    return {line: where for line, where in found.items() if line not in given}
+                    block = "hidden-test"
+                elif "### END SOLUTION" in line or "### END HIDDEN TESTS" in line:
+                    block = None
+                elif block and len(_squeeze(line)) >= MIN_CHARS:
+                    found.setdefault(_squeeze(line),
+                                     f"{path.parent.name} ({block}): {line.strip()}")
+                elif not block:
+                    shown.append(_squeeze(line))
+    shown_text = "\n".join(shown)
+    return {line: where for line, where in found.items() if line not in shown_text}
+
+
+def solution_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
+    """The secret lines that come from solutions (what the student package is held to)."""
+    return {line: where for line, where in secret_lines(root).items()
+            if "(solution)" in where}
 
 
 def readable(name: str, data: bytes) -> list[str]:

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from leaks import leaked, solution_lines
+from leaks import leaked, secret_lines
 
 from autograder.release import LEAK_MARKERS, assignments
 
@@ -25,7 +25,7 @@ def test_release_writes_every_assignment_without_solutions_or_hidden_tests(tmp_p
     written = sorted(tmp_path.glob("*/*.ipynb"))
     expected = sorted(p.relative_to(ROOT / "notebooks") for p in ROOT.glob("notebooks/*/*.ipynb"))
     assert [p.relative_to(tmp_path) for p in written] == expected
-    lines = solution_lines()
+    lines = secret_lines()
     for path in written:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         text = "".join("".join(cell["source"]) for cell in notebook["cells"])

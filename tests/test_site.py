@@ -36,7 +36,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from leaks import leaked, readable, solution_lines
+from leaks import leaked, readable, secret_lines
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
@@ -398,11 +398,11 @@ def _archive_members(path: Path) -> Iterator[tuple[str, bytes]]:
 
 def find_leaks(root: Path, lines: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """Scan every file under `root` (and inside its archives) for nbgrader's markers and
-    for solution lines (`tests/leaks.py`; default: those of the course's notebooks).
+    for solution and hidden-test lines (`tests/leaks.py`; default: the course's notebooks).
 
     Returns the number of files scanned and one line per hit: where, and what.
     """
-    lines = solution_lines() if lines is None else lines
+    lines = secret_lines() if lines is None else lines
     scanned, hits = 0, []
 
     def scan(where: str, data: bytes) -> None:
@@ -411,7 +411,7 @@ def find_leaks(root: Path, lines: dict[str, str] | None = None) -> tuple[int, li
             line = data[start : match.end() + 40].split(b"\n")[0]
             hits.append(f"{where}: {line.decode('utf8', errors='replace').strip()[:160]}")
         found = {hit for text in readable(where, data) for hit in leaked(text, lines)}
-        hits.extend(f"{where}: solution line of {hit[:150]}" for hit in sorted(found))
+        hits.extend(f"{where}: line of {hit[:150]}" for hit in sorted(found))
 
     for dirpath, _dirnames, filenames in os.walk(root):  # dotfiles included
         for filename in sorted(filenames):
@@ -427,13 +427,13 @@ def find_leaks(root: Path, lines: dict[str, str] | None = None) -> tuple[int, li
 
 
 def test_site_publishes_no_solution_or_hidden_test(site: Path) -> None:
-    lines = solution_lines()
-    assert len(lines) > 40, f"expected the course's solution lines; found {len(lines)}"
+    lines = secret_lines()
+    assert len(lines) > 40, f"expected the course's secret lines; found {len(lines)}"
     scanned, hits = find_leaks(site, lines)
     assert scanned > 50, f"expected the whole site under {site}; scanned only {scanned} files"
     assert not hits, (
-        f"expected no nbgrader marker and no solution line anywhere in {site} (pages, "
-        "_sources, _downloads, the search index, archives); found:\n"
+        f"expected no nbgrader marker and no solution or hidden-test line anywhere in {site} "
+        "(pages, _sources, _downloads, the search index, archives); found:\n"
         + "\n".join(hits[:50])
         + "\nPublish only the student notebooks made by `nbgrader generate_assignment`, "
         "never the sources in notebooks/, and teach a graded function in the chapters "
@@ -459,7 +459,7 @@ def test_leak_scan_finds_markers_in_pages_notebooks_and_archives(tmp_path: Path)
     )
 
 
-def test_leak_scan_finds_solution_lines_however_they_are_shown(tmp_path: Path) -> None:
+def test_leak_scan_finds_secret_lines_however_they_are_shown(tmp_path: Path) -> None:
     notebooks = tmp_path / "notebooks" / "01_demo"
     notebooks.mkdir(parents=True)
     secret = "return np.tanh(x_t @ kernel + h_prev @ recurrent_kernel + bias)"
@@ -470,9 +470,10 @@ def test_leak_scan_finds_solution_lines_however_they_are_shown(tmp_path: Path) -
         {"cell_type": "code", "source": answer},
         {"cell_type": "code", "source": test + "### END HIDDEN TESTS\n"},
     ]}))
-    lines = solution_lines(tmp_path / "notebooks")
-    assert list(lines.values()) == [f"01_demo: {secret}"], (
-        "expected only the secret line: `return h` is too short, and the given line is "
+    lines = secret_lines(tmp_path / "notebooks")
+    hidden = "01_demo (hidden-test): assert check_every_hidden_case_here(1)"
+    assert list(lines.values()) == [f"01_demo (solution): {secret}", hidden], (
+        "expected the two secret lines: `return h` is too short, and the given line is "
         f"shown outside the solution; got {lines}"
     )
 
@@ -485,8 +486,10 @@ def test_leak_scan_finds_solution_lines_however_they_are_shown(tmp_path: Path) -
     (site / "page.html").write_text(f"<pre>{highlighted}</pre>")
     (site / "_sources" / "ch.ipynb").write_text(json.dumps({"source": [f"  {secret}\n"]}))
     (site / "given.html").write_text(f"<pre>{given}</pre><p>return h</p>")
+    (site / "tests.html").write_text("<p>assert check_every_hidden_case_here(1)</p>")
     _, hits = find_leaks(site, lines)
-    assert sorted(hit.split(":")[0] for hit in hits) == ["_sources/ch.ipynb", "page.html"], (
+    assert sorted(hit.split(":")[0] for hit in hits) == [
+            "_sources/ch.ipynb", "page.html", "tests.html"], (
         f"expected the secret line found in the page and the notebook, not the given line; "
         f"got {hits}"
     )

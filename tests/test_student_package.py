@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from leaks import leaked, solution_lines
+from leaks import leaked, secret_lines
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +135,7 @@ def test_the_wheel_holds_rnncourse_and_its_data_only(unpacked):
 
 
 def test_no_solution_line_is_anywhere_in_the_wheel(unpacked):
-    lines = solution_lines()
+    lines = secret_lines()
     assert len(lines) > 40, "the source notebooks' solutions were not found"
     found = {}
     for path in unpacked.rglob("*"):
