@@ -53,12 +53,6 @@ def secret_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
     return {line: where for line, where in found.items() if line not in shown_text}
 
 
-def solution_lines(root: Path = ROOT / "notebooks") -> dict[str, str]:
-    """The secret lines that come from solutions (what the student package is held to)."""
-    return {line: where for line, where in secret_lines(root).items()
-            if "(solution)" in where}
-
-
 def readable(name: str, data: bytes) -> list[str]:
     """The texts a reader can get from one file: as stored, as a browser shows it (an
     HTML page without its tags, where highlighting splits code into spans), and with
