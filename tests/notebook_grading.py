@@ -643,18 +643,24 @@ def run_all(
     workers: int = 3,
     mutants_root: Path | None = None,
     chunk: int = 5,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, AssignmentResult]:
     """Generate, validate (source and student) and autograde the mutants of every
     assignment (at most `chunk` submissions per `nbgrader autograde` run), each in its own
-    course roots under `scratch`."""
+    course roots under `scratch`. `timings`, if given, gets the wall time of the stock
+    nbgrader steps and of our CLI's one run over the same submissions."""
     results = {a.name: AssignmentResult(a.name) for a in assignments}
     first = []
     for assignment in assignments:
         result = results[assignment.name]
         first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk)
+    start = time.perf_counter()
     _run_pool(workers, first)
+    middle = time.perf_counter()
     courses = [Path(part["course"]) for r in results.values() for part in r.parts.values()]
     ours = grade_with_our_autograder(courses, scratch)
+    if timings is not None:
+        timings.update(stock=middle - start, ours=time.perf_counter() - middle)
     for result in results.values():
         for part in result.parts.values():
             for row in part["rows"]:

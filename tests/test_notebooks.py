@@ -74,13 +74,16 @@ def _grade(names: list[str]) -> dict:
     workers = int(os.environ.get("RNNCOURSE_GRADING_WORKERS", "3"))
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnncourse-grading-") as scratch:
-        results = run_all([ASSIGNMENTS[n] for n in names], Path(scratch), workers=workers)
+        timings: dict[str, float] = {}
+        results = run_all([ASSIGNMENTS[n] for n in names], Path(scratch), workers=workers,
+                          timings=timings)
     seconds = time.perf_counter() - start
     graded = {name: dataclasses.asdict(result) for name, result in results.items()}
     rows = [row for r in graded.values() for row in (r["mutation"] or {}).get("rows", [])]
     lines = [
-        f"Mutation table: {len(names)} assignment(s) graded with stock nbgrader autograde in "
-        f"{seconds:.0f} s on {workers} threads. Mutants from {MUTANTS}.",
+        f"Mutation table: {len(names)} assignment(s) graded in {seconds:.0f} s: stock nbgrader "
+        f"steps {timings.get('stock', 0):.0f} s on {workers} threads, then our CLI on the same "
+        f"submissions {timings.get('ours', 0):.0f} s. Mutants from {MUTANTS}.",
         "",
         format_table(rows),
         "",

@@ -1,4 +1,4 @@
 # correct: a fixed number of epochs with small batches
 def train_forecaster(model, x, y):
-    history = model.fit(x, y, epochs=25, batch_size=16, verbose=0)
+    history = model.fit(x, y, epochs=15, batch_size=16, verbose=0)
     return history
