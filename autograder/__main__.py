@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.demo import write_class
 
         others = ("02_bptt", "03_bidirectional_stacked_attention", "04_lstm_gru",
-                  "05_keras_models")
+                  "05_language_model", "06_keras_models")
         students = write_class(args.out, other_assignments=others)
         print(f"wrote {len(students)} students to {args.out}")
         return 0

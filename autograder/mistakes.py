@@ -750,6 +750,203 @@ ATTENTION = [
 ]
 
 
+# --- language-model pieces: embedding, dense on sequences, masked sequence loss -----------
+
+
+def _embedding_forward_variant(mistake):
+    def variant(ids, embeddings):
+        if mistake == "ids_one_based":
+            return embeddings[ids - 1]          # id 0 wraps round to the last row
+        if mistake == "time_major":
+            return embeddings[ids.T]
+        if mistake == "returns_one_hot":
+            return np.eye(len(embeddings), dtype=embeddings.dtype)[ids]
+        if mistake == "column_lookup":
+            return embeddings[:, ids]
+        return embeddings[ids]
+
+    return variant
+
+
+EMBEDDING_FORWARD = [
+    Mistake(n, h, _embedding_forward_variant(n)) for n, h in (
+        ("ids_one_based",
+         "it matches looking up row ids - 1: ids count from 0, so id i is row i of "
+         "embeddings (embeddings[ids])."),
+        ("time_major",
+         "it matches looking up ids.T: the output is batch-major like ids, "
+         "(batch, time, D), so index with ids as given."),
+        ("returns_one_hot",
+         "you returned the one-hot vectors of the ids: multiply them by embeddings, or "
+         "simply look the rows up, embeddings[ids]."),
+        ("column_lookup",
+         "it matches indexing the columns of embeddings: Keras stores one row per id, "
+         "shape (V, D), so out[n, t] = embeddings[ids[n, t]]."),
+    )
+]
+
+
+def _embedding_backward_variant(mistake):
+    def variant(ids, embeddings, dout):
+        grad = np.zeros_like(embeddings)
+        if mistake == "repeated_ids_not_added":
+            grad[ids] += dout               # buffered: a repeated id keeps only one share
+        elif mistake == "averaged_over_repeats":
+            np.add.at(grad, ids, dout)
+            counts = np.bincount(ids.ravel(), minlength=len(embeddings))
+            grad /= np.maximum(counts, 1)[:, None]
+        elif mistake == "ids_one_based":
+            np.add.at(grad, ids - 1, dout)
+        elif mistake == "returns_dout":
+            return dout
+        else:
+            np.add.at(grad, ids, dout)
+        return grad
+
+    return variant
+
+
+EMBEDDING_BACKWARD = [
+    Mistake(n, h, _embedding_backward_variant(n)) for n, h in (
+        ("repeated_ids_not_added",
+         "an id that appears at several positions must collect the sum of all their dout "
+         "rows. `grad[ids] += dout` keeps only one of them, because NumPy's fancy-index "
+         "assignment is buffered: use np.add.at(grad, ids, dout)."),
+        ("averaged_over_repeats",
+         "it matches averaging the dout rows of a repeated id: the gradient of a sum is the "
+         "sum, so every position adds its whole dout row to its id's row."),
+        ("ids_one_based",
+         "it matches adding into row ids - 1: id i is row i of embeddings, counting from 0."),
+        ("returns_dout",
+         "you returned dout, the gradient of the output: the gradient of the weight has the "
+         "shape of embeddings, (V, D), with each position's dout row added to its id's row."),
+    )
+]
+
+
+def _dense_forward_variant(mistake):
+    def variant(x, kernel, bias):
+        if mistake == "kernel_transposed":
+            return x @ kernel.T + bias
+        if mistake == "relu_added":
+            return np.maximum(x @ kernel + bias, 0.0)
+        if mistake == "tanh_added":
+            return np.tanh(x @ kernel + bias)
+        if mistake == "no_bias":
+            return x @ kernel
+        return x @ kernel + bias
+
+    return variant
+
+
+DENSE_FORWARD = [
+    Mistake("no_bias", "it matches Dense without its bias: out = x @ kernel + bias.",
+            _dense_forward_variant("no_bias")),
+    Mistake("kernel_transposed",
+            "it matches a transposed kernel: Keras's kernel has shape (D, units), so "
+            "out = x @ kernel + bias.",
+            _dense_forward_variant("kernel_transposed")),
+    Mistake("relu_added",
+            "it matches Dense with a ReLU: the output layer of a language model is linear "
+            "(Keras's default activation=None), the softmax comes in the loss.",
+            _dense_forward_variant("relu_added")),
+    Mistake("tanh_added",
+            "it matches Dense with a tanh: the output layer is linear (Keras's default "
+            "activation=None), out = x @ kernel + bias.",
+            _dense_forward_variant("tanh_added")),
+]
+
+
+def _dense_backward_variant(mistake):
+    def variant(x, kernel, bias, dout):
+        batch, time = x.shape[:2]
+        d_x = dout @ (kernel if mistake == "dx_kernel_not_transposed" else kernel.T)
+        if mistake == "last_step_only":
+            d_kernel, d_bias = x[:, -1].T @ dout[:, -1], dout[:, -1].sum(axis=0)
+        else:
+            d_kernel = x.reshape(-1, x.shape[-1]).T @ dout.reshape(-1, dout.shape[-1])
+            d_bias = dout.sum(axis=(0, 1))
+        if mistake == "averaged_over_positions":
+            d_kernel, d_bias = d_kernel / (batch * time), d_bias / (batch * time)
+        if mistake == "bias_not_summed_over_batch":
+            d_bias = dout[0].sum(axis=0)
+        return {"x": d_x, "kernel": d_kernel, "bias": d_bias}
+
+    return variant
+
+
+DENSE_BACKWARD = [
+    Mistake(n, h, _dense_backward_variant(n)) for n, h in (
+        ("dx_kernel_not_transposed",
+         "the gradient of x used the kernel itself: out = x @ kernel gives "
+         "dx = dout @ kernel.T."),
+        ("last_step_only",
+         "the kernel and bias gradients used the last time step only: the same weights act "
+         "at every step and every sequence, so add up all batch * time positions, e.g. "
+         "x.reshape(-1, D).T @ dout.reshape(-1, units)."),
+        ("averaged_over_positions",
+         "the kernel and bias gradients were divided by batch * time: the gradient of a sum "
+         "adds the positions' shares, it does not average them."),
+        ("bias_not_summed_over_batch",
+         "the bias gradient used only the first sequence: sum dout over the batch and the "
+         "time axes, dout.sum(axis=(0, 1))."),
+    )
+]
+
+
+def _log_softmax(logits):
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _loss_variant(mistake):
+    def variant(logits, y, mask):
+        batch, time, vocab = logits.shape
+        log_p = _log_softmax(logits)
+        weights = np.ones_like(mask) if mistake == "mask_ignored" else mask
+        count = {"mean_over_all_positions": batch * time,
+                 "divides_by_batch": batch}.get(mistake, weights.sum())
+        nll = -np.take_along_axis(log_p, y[..., None], axis=-1)[..., 0]
+        loss = np.sum(nll * weights) / count
+        d_logits = np.exp(log_p)
+        d_logits[np.arange(batch)[:, None], np.arange(time)[None, :], y] -= 1.0
+        if mistake == "gradient_sign_flipped":
+            d_logits = -d_logits
+        if mistake != "gradient_unmasked":
+            d_logits = d_logits * weights[..., None]
+        if mistake != "gradient_not_divided":
+            d_logits = d_logits / count
+        return loss, d_logits
+
+    return variant
+
+
+TEMPORAL_SOFTMAX_LOSS = [
+    Mistake(n, h, _loss_variant(n)) for n, h in (
+        ("mean_over_all_positions",
+         "it matches dividing by batch * time, which is what SparseCategoricalCrossentropy "
+         "does with its default reduction: here the loss is the mean over the positions "
+         "that count, so divide by mask.sum()."),
+        ("divides_by_batch",
+         "it matches dividing by the batch size: the loss is the mean over the positions "
+         "that count, so divide the masked sum by mask.sum()."),
+        ("mask_ignored",
+         "it matches a loss that ignores the mask: padding positions (mask 0) must add "
+         "nothing, neither to the loss nor to the gradient, and do not count in the mean."),
+        ("gradient_unmasked",
+         "the loss is right but the gradient is not masked: padding positions take no part "
+         "in the loss, so their rows of d_logits are zero."),
+        ("gradient_not_divided",
+         "the loss is right but the gradient was not divided like the loss: the loss is a "
+         "mean over mask.sum() positions, so each row of d_logits is "
+         "(softmax - one_hot) * mask / mask.sum()."),
+        ("gradient_sign_flipped",
+         "the gradient has the wrong sign: d loss / d logits is softmax(logits) minus the "
+         "one-hot target, not the other way round."),
+    )
+]
+
+
 MISTAKES: dict[str, list[Mistake]] = {
     "rnn_cell_forward": RNN_CELL,
     "rnn_forward": RNN_FORWARD,
@@ -764,6 +961,11 @@ MISTAKES: dict[str, list[Mistake]] = {
     "bidirectional_rnn_forward": BIDIRECTIONAL,
     "stacked_rnn_forward": STACKED,
     "dot_product_attention": ATTENTION,
+    "embedding_forward": EMBEDDING_FORWARD,
+    "embedding_backward": EMBEDDING_BACKWARD,
+    "dense_forward": DENSE_FORWARD,
+    "dense_backward": DENSE_BACKWARD,
+    "temporal_softmax_loss": TEMPORAL_SOFTMAX_LOSS,
 }
 
 

@@ -1,7 +1,7 @@
 """Our parallel autograder against stock serial nbgrader, same submissions, same run
 (a benchmark, not a test)
 
-One class of submissions (default: 10 students x assignments 01-04 = 40 submissions, in
+One class of submissions (default: 10 students x assignments 01-05 = 50 submissions, in
 nbgrader's layout `submitted/<student>/<assignment>/<notebook>.ipynb`) is graded three ways,
 each timed as the whole command, start-up included, the way an instructor runs it:
 
@@ -28,7 +28,7 @@ Everything runs in a temporary folder; the results (JSON and the printed table) 
 `benchmarks/results/` (gitignored). Exit status 1 when a run fails, the scores disagree or a
 correct submission misses full marks.
 
-    python benchmarks/autograde_vs_stock.py                      # 40 submissions, 1 run
+    python benchmarks/autograde_vs_stock.py                      # 50 submissions, 1 run
     python benchmarks/autograde_vs_stock.py --students 2 --assignments 01_forward_pass
 """
 
@@ -73,6 +73,7 @@ DEFAULT_ASSIGNMENTS = [
     "02_bptt",
     "03_bidirectional_stacked_attention",
     "04_lstm_gru",
+    "05_language_model",
 ]
 STOCK, COLD, WARM = "stock", "ours cold", "ours warm"
 

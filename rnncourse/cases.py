@@ -60,6 +60,24 @@ STACKED_SHAPES = (
     (1, 1, 2, (5, 5), "batch 1, one time step"),
 )
 
+# (batch, time, vocabulary size V, embedding size D) for embeddings. Every case repeats an
+# id (its gradient rows must add up) and leaves an id unused (its gradient row is zero).
+EMBEDDING_SHAPES = (
+    (3, 5, 7, 4, "V > D"),
+    (1, 4, 5, 6, "batch 1, D > V"),
+    (2, 6, 4, 4, "V == D"),
+    (2, 1, 9, 3, "one time step"),
+)
+
+# (batch, time, V, logit scale) for the temporal softmax loss; the last case's logits
+# overflow float32's exp unless the largest logit is subtracted first.
+LOSS_SHAPES = (
+    (3, 5, 7, 1.0, "padding at the ends of two sequences"),
+    (1, 4, 5, 1.0, "batch 1, no padding"),
+    (2, 6, 4, 1.0, "one sequence almost all padding"),
+    (2, 3, 6, 40.0, "large logits"),
+)
+
 # (batch, Tq, Tv, dim) for attention.
 ATTENTION_SHAPES = (
     (2, 3, 5, 4, "Tq < Tv"),
@@ -246,6 +264,67 @@ def _attention_cases(seed: int, dtypes) -> list[Case]:
     return cases
 
 
+def _ids(rng: np.random.Generator, batch: int, time: int, vocab: int) -> np.ndarray:
+    """int32 ids of shape (batch, time) in range(vocab), with one id repeated and one unused."""
+    while True:
+        ids = rng.integers(0, vocab, (batch, time)).astype(np.int32)
+        flat = ids.ravel()
+        if len(set(flat.tolist())) < flat.size and len(set(flat.tolist())) < vocab:
+            return ids
+        if flat.size == 1:
+            raise ValueError("a single id cannot repeat")
+
+
+def _embedding_cases(name: str, seed: int, dtypes) -> list[Case]:
+    cases = []
+    for dtype in dtypes:
+        for batch, time, vocab, dim, note in EMBEDDING_SHAPES:
+            rng = np.random.default_rng([seed, len(cases)])
+            ids = _ids(rng, batch, time, vocab)
+            embeddings = rng.normal(0.0, 1.0, (vocab, dim)).astype(dtype)
+            args, names = (ids, embeddings), ("ids", "embeddings")
+            if name.endswith("_backward"):
+                dout = rng.normal(0.0, 1.0, (batch, time, dim)).astype(dtype)
+                args, names = args + (dout,), names + ("dout",)
+            label = f"batch={batch}, time={time}, V={vocab}, D={dim} ({note}), {dtype}"
+            cases.append(Case(label, args, {}, names, dtype))
+    return cases
+
+
+def _dense_cases(name: str, seed: int, dtypes) -> list[Case]:
+    cases = []
+    for dtype in dtypes:
+        for shape in SHAPES:
+            rng = np.random.default_rng([seed, len(cases)])
+            x = _sequence(rng, shape, dtype)
+            kernel = rng.normal(0.0, 1.0 / np.sqrt(shape.input_dim),
+                                (shape.input_dim, shape.units)).astype(dtype)
+            bias = rng.normal(0.0, 0.5, (shape.units,)).astype(dtype)
+            args, names = (x, kernel, bias), ("x", "kernel", "bias")
+            if name.endswith("_backward"):
+                dout = rng.normal(0.0, 1.0, (shape.batch, shape.time, shape.units)).astype(dtype)
+                args, names = args + (dout,), names + ("dout",)
+            label = shape.describe().replace("H", "units") + f", {dtype}"
+            cases.append(Case(label, args, {}, names, dtype))
+    return cases
+
+
+def _loss_cases(seed: int, dtypes) -> list[Case]:
+    cases = []
+    for dtype in dtypes:
+        for batch, time, vocab, scale, note in LOSS_SHAPES:
+            rng = np.random.default_rng([seed, len(cases)])
+            logits = (scale * rng.normal(0.0, 1.0, (batch, time, vocab))).astype(dtype)
+            y = rng.integers(0, vocab, (batch, time)).astype(np.int32)
+            # Real steps first, then padding: the first `length` steps of each row count.
+            lengths = {"padding at the ends of two sequences": [time, time - 2, time - 1],
+                       "one sequence almost all padding": [time, 1]}.get(note, [time] * batch)
+            mask = (np.arange(time)[None, :] < np.array(lengths)[:, None]).astype(dtype)
+            label = f"batch={batch}, time={time}, V={vocab} ({note}), {dtype}"
+            cases.append(Case(label, (logits, y, mask), {}, ("logits", "y", "mask"), dtype))
+    return cases
+
+
 _RESET_AFTER = ({"reset_after": True}, {"reset_after": False})
 
 _MAKERS = {
@@ -266,6 +345,13 @@ _MAKERS = {
     "bidirectional_rnn_forward": _bidirectional_cases,
     "stacked_rnn_forward": _stacked_cases,
     "dot_product_attention": _attention_cases,
+    "embedding_forward": lambda seed, dtypes: _embedding_cases("embedding_forward", seed, dtypes),
+    "embedding_backward": lambda seed, dtypes: _embedding_cases(
+        "embedding_backward", seed, dtypes
+    ),
+    "dense_forward": lambda seed, dtypes: _dense_cases("dense_forward", seed, dtypes),
+    "dense_backward": lambda seed, dtypes: _dense_cases("dense_backward", seed, dtypes),
+    "temporal_softmax_loss": _loss_cases,
 }
 
 EXERCISES = tuple(_MAKERS)

@@ -45,3 +45,43 @@ def numerical_gradient(fn, args, index, upstream, eps=1e-6):
             values.append(np.sum(np.asarray(fn(*new_args)) * upstream))
         grad[position] = (values[0] - values[1]) / (2.0 * eps)
     return grad
+
+
+def assert_matches_finite_differences(forward, args, names, grads, upstream, label,
+                                      rtol=1e-5, atol=1e-7):
+    """Assert that every gradient in `grads` equals central differences.
+
+    The gradients are those of `sum(forward(*args) * upstream)`; the hidden tests use this
+    to check a student's backward pass without trusting Keras.
+
+    Args:
+        forward: a NumPy function of `args` returning one array shaped like `upstream`.
+        args: the float64 arguments; integer ones (ids, targets) are never perturbed.
+        names: one name per argument, the key of its gradient in `grads`; None skips it.
+        grads: the gradients to check, a dict keyed by name.
+        upstream: float64, shaped like `forward`'s output (1.0 for a scalar loss).
+        label: the case, for messages.
+
+    Raises:
+        AssertionError: naming the gradient, the largest error and where it is.
+
+    Example:
+
+    >>> x = np.array([[1.0, 2.0]])
+    >>> assert_matches_finite_differences(np.sin, (x,), ("x",), {"x": np.cos(x)},
+    ...                                   np.ones_like(x), "sin")
+    """
+    for index, name in enumerate(names):
+        if name is None:
+            continue
+        numeric = numerical_gradient(forward, args, index, upstream=np.asarray(upstream))
+        analytic = np.asarray(grads[name], dtype=np.float64)
+        assert analytic.shape == numeric.shape, (
+            f"the gradient {name!r} has shape {analytic.shape}, but finite differences "
+            f"give {numeric.shape} on case ({label})")
+        gap = np.abs(analytic - numeric)
+        at = tuple(int(i) for i in np.unravel_index(np.argmax(gap), gap.shape))
+        assert np.allclose(analytic, numeric, rtol=rtol, atol=atol), (
+            f"the gradient {name!r} disagrees with finite differences on case ({label}): "
+            f"largest absolute error {gap[at]:.3g} at index {at}, yours "
+            f"{analytic[at]:.6g}, finite differences {numeric[at]:.6g}")

@@ -370,3 +370,134 @@ def attention_weights(query, value, key=None):
     inputs = [query, value] if key is None else [query, value, key]
     _, scores = layer(inputs, return_attention_scores=True)
     return np.asarray(scores)
+
+
+# --- Language-model pieces: embedding, dense on sequences, masked sequence loss ---------
+
+
+def _embedding_layer(embeddings):
+    _, keras = import_tensorflow()
+    vocab, dim = np.shape(embeddings)
+    layer = keras.layers.Embedding(vocab, dim, dtype=_dtype_of(embeddings))
+    return _loaded(layer, (None, None), (embeddings,))
+
+
+def _require_ids(ids, vocab):
+    _require_shape("ids", ids, (None, None))
+    ids = np.asarray(ids)
+    if ids.dtype.kind not in "iu":
+        raise TypeError(f"ids should be integers, got dtype {ids.dtype}")
+    if ids.size and (ids.min() < 0 or ids.max() >= vocab):
+        raise ValueError(f"ids should lie in range({vocab}), got {ids.min()}..{ids.max()}")
+
+
+@_outputs("out")
+def embedding_forward(ids, embeddings):
+    """`keras.layers.Embedding(V, D)` with its `embeddings` matrix set.
+
+    Args:
+        ids: integer ids, shape `(batch, time)`, each in `range(V)`.
+        embeddings: the layer's weight, shape `(V, D)`.
+
+    Returns:
+        out: row `ids[n, t]` of `embeddings` at `out[n, t]`, shape `(batch, time, D)`.
+    """
+    _require_ids(ids, np.shape(embeddings)[0])
+    return np.asarray(_embedding_layer(embeddings)(np.asarray(ids)))
+
+
+@_outputs("d_embeddings")
+def embedding_backward(ids, embeddings, dout):
+    """Gradient of `sum(embedding_forward(ids, embeddings) * dout)` by `tf.GradientTape`.
+
+    Args:
+        ids: `(batch, time)`; embeddings: `(V, D)`; dout: `(batch, time, D)`.
+
+    Returns:
+        d_embeddings: shape `(V, D)`, the sum of `dout[n, t]` over every position whose
+        id is that row's.
+    """
+    tf, _ = import_tensorflow()
+    _require_ids(ids, np.shape(embeddings)[0])
+    _require_shape("dout", dout, np.shape(ids) + (np.shape(embeddings)[1],))
+    layer = _embedding_layer(embeddings)
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(layer(np.asarray(ids)) * tf.constant(dout))
+    (grad,) = tape.gradient(loss, layer.trainable_weights)
+    return np.asarray(tf.convert_to_tensor(grad))    # Keras hands back IndexedSlices
+
+
+def _dense_layer(x, kernel, bias):
+    _, keras = import_tensorflow()
+    _require_shape("x", x, (None, None, None))
+    _require_shape("kernel", kernel, (np.shape(x)[-1], None))
+    _require_shape("bias", bias, (np.shape(kernel)[1],))
+    layer = keras.layers.Dense(np.shape(kernel)[1], dtype=_dtype_of(x))
+    return _loaded(layer, (None, None, np.shape(x)[-1]), (kernel, bias))
+
+
+@_outputs("out")
+def dense_forward(x, kernel, bias):
+    """`keras.layers.Dense(units)` (no activation) applied to a sequence, every step alike.
+
+    Args:
+        x: `(batch, time, D)`; kernel: `(D, units)`; bias: `(units,)`.
+
+    Returns:
+        out: `(batch, time, units)`.
+    """
+    return np.asarray(_dense_layer(x, kernel, bias)(x))
+
+
+@_outputs("x", "kernel", "bias")
+def dense_backward(x, kernel, bias, dout):
+    """Gradients of `sum(dense_forward(x, kernel, bias) * dout)` by `tf.GradientTape`.
+
+    Args:
+        x: `(batch, time, D)`; kernel: `(D, units)`; bias: `(units,)`;
+        dout: `(batch, time, units)`.
+
+    Returns:
+        dict with keys "x", "kernel", "bias", each shaped like that argument.
+    """
+    tf, _ = import_tensorflow()
+    layer = _dense_layer(x, kernel, bias)
+    _require_shape("dout", dout, np.shape(x)[:2] + (np.shape(kernel)[1],))
+    x = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = tf.reduce_sum(layer(x) * tf.constant(dout))
+    d_x, d_kernel, d_bias = _numpy(tape.gradient(loss, [x, *layer.trainable_weights]))
+    return {"x": d_x, "kernel": d_kernel, "bias": d_bias}
+
+
+@_outputs("loss", "d_logits")
+def temporal_softmax_loss(logits, y, mask):
+    """Masked mean cross-entropy over a sequence, and its gradient.
+
+    `keras.losses.SparseCategoricalCrossentropy(from_logits=True,
+    reduction="mean_with_sample_weight")(y, logits, sample_weight=mask)`: the mean of
+    `-log softmax(logits[n, t])[y[n, t]]` over the positions where `mask` is 1, and its
+    gradient with respect to `logits` by `tf.GradientTape`.
+
+    Args:
+        logits: unnormalised scores, shape `(batch, time, V)`.
+        y: the target ids, integers of shape `(batch, time)`.
+        mask: 1.0 where a target counts, 0.0 at padding, shape `(batch, time)`.
+
+    Returns:
+        `(loss, d_logits)`: a scalar and an array shaped like `logits`.
+    """
+    tf, keras = import_tensorflow()
+    _require_shape("logits", logits, (None, None, None))
+    _require_ids(y, np.shape(logits)[-1])
+    _require_shape("y", y, np.shape(logits)[:2])
+    _require_shape("mask", mask, np.shape(logits)[:2])
+    dtype = _dtype_of(logits)
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction="mean_with_sample_weight", dtype=dtype)
+    logits = tf.constant(logits)
+    with tf.GradientTape() as tape:
+        tape.watch(logits)
+        loss = loss_fn(np.asarray(y), logits, sample_weight=tf.constant(mask, dtype=dtype))
+    return np.asarray(loss), np.asarray(tape.gradient(loss, logits))

@@ -254,4 +254,13 @@ LOOPED["lstm_backward"] = _from_corpus("lstm_backward", "correct_looped_caches")
 VECTORISED["lstm_backward"] = _from_corpus("lstm_backward", "correct_fused_einsum")
 LOOPED["gru_backward"] = _from_corpus("gru_backward", "correct_looped_caches")
 VECTORISED["gru_backward"] = _from_corpus("gru_backward", "correct_upcast_float64")
+for _function, _looped, _vectorised in (
+    ("embedding_forward", "correct_take_looped", "correct_fancy_index"),
+    ("embedding_backward", "correct_looped", "correct_add_at"),
+    ("dense_forward", "correct_einsum_looped", "correct_reshape"),
+    ("dense_backward", "correct_looped", "correct_einsum"),
+    ("temporal_softmax_loss", "correct_looped_float64", "correct_log_softmax"),
+):
+    LOOPED[_function] = _from_corpus(_function, _looped)
+    VECTORISED[_function] = _from_corpus(_function, _vectorised)
 assert set(LOOPED) == set(VECTORISED), set(LOOPED) ^ set(VECTORISED)

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 A1 = "01_forward_pass"
-OTHERS = ("02_bptt", "03_bidirectional_stacked_attention", "04_lstm_gru", "05_keras_models")
+OTHERS = ("02_bptt", "03_bidirectional_stacked_attention", "04_lstm_gru", "05_language_model",
+          "06_keras_models")
 TIMEOUT = "10"
 # Small enough that the memory bombs hit it in a few allocations, whatever the machine's
 # load: a status must never depend on speed. Assignment 1 needs no TensorFlow.

@@ -20,8 +20,11 @@ def test_cases_cover_both_dtypes_with_consistent_arrays(exercise):
     assert {c.dtype for c in cases} == {"float32", "float64"}
     for case in cases:
         assert len(case.arg_names) == len(case.args)
-        for array in _arrays(case.args):
-            assert array.dtype == case.dtype, case.label
+        for name, arg in zip(case.arg_names, case.args):
+            # Floats carry the case's dtype; ids and targets are int32, as Keras feeds them.
+            expected = "int32" if name in ("ids", "y") else case.dtype
+            for array in _arrays(arg):
+                assert array.dtype == expected, (name, case.label)
 
 
 @pytest.mark.parametrize("exercise", ["rnn_forward", "lstm_forward", "gru_forward",
@@ -33,6 +36,29 @@ def test_sequence_cases_include_the_corner_shapes(exercise):
     assert any(t == 1 for _, t, _ in shapes), "one time step"
     labels = " ".join(units)
     assert "D < H" in labels and "D > H" in labels and "D == H" in labels
+
+
+@pytest.mark.parametrize("exercise", ["embedding_forward", "embedding_backward"])
+def test_every_embedding_case_repeats_an_id_and_leaves_one_unused(exercise):
+    for case in make_cases(exercise):
+        ids, embeddings = case.args[:2]
+        used = np.unique(ids)
+        assert used.size < ids.size, f"no repeated id: {case.label}"
+        assert used.size < len(embeddings), f"every id used: {case.label}"
+
+
+def test_loss_cases_pad_some_sequences_and_overflow_a_naive_float32_softmax():
+    cases = make_cases("temporal_softmax_loss")
+    masks = [c.args[2] for c in cases]
+    assert all(set(np.unique(m)) <= {0.0, 1.0} and m.sum() > 0 for m in masks)
+    assert any(m.min() == 0.0 for m in masks) and any(m.min() == 1.0 for m in masks)
+    for case in cases:
+        logits, y, mask = case.args
+        assert y.shape == logits.shape[:2] == mask.shape
+        assert 0 <= y.min() and y.max() < logits.shape[-1]
+    with np.errstate(over="ignore"):
+        assert any(not np.all(np.isfinite(np.exp(c.args[0]))) for c in cases
+                   if c.dtype == "float32"), "no case overflows float32's exp"
 
 
 def test_stacked_cases_include_equal_sized_layers():

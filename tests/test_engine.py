@@ -40,13 +40,13 @@ def test_a_dead_worker_is_replaced_and_unfinished_jobs_run_again(tmp_path):
 
 
 def test_jobs_that_train_models_start_first_and_the_rest_keep_their_order(tmp_path):
-    specs = {a: load_assignment(a) for a in ("01_forward_pass", "05_keras_models")}
+    specs = {a: load_assignment(a) for a in ("01_forward_pass", "06_keras_models")}
     pending = [(Job(student, assignment, str(tmp_path)), None)
                for student in ("ann", "bob", "cy") for assignment in
-               ("01_forward_pass", "05_keras_models", "99_unknown")]
+               ("01_forward_pass", "06_keras_models", "99_unknown")]
     order = [(job.student_id, job.assignment_id) for job, _ in longest_first(pending, specs)]
-    assert order == [("ann", "05_keras_models"), ("bob", "05_keras_models"),
-                     ("cy", "05_keras_models"),
+    assert order == [("ann", "06_keras_models"), ("bob", "06_keras_models"),
+                     ("cy", "06_keras_models"),
                      ("ann", "01_forward_pass"), ("ann", "99_unknown"),
                      ("bob", "01_forward_pass"), ("bob", "99_unknown"),
                      ("cy", "01_forward_pass"), ("cy", "99_unknown")]

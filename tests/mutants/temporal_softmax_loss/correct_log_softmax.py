@@ -1,0 +1,15 @@
+# correct: a stable log-softmax, the mean over the positions that count, its gradient
+import numpy as np
+
+
+def temporal_softmax_loss(logits, y, mask):
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    batch, time, vocab = logits.shape
+    n, t = np.meshgrid(np.arange(batch), np.arange(time), indexing="ij")
+    count = mask.sum()
+    loss = -np.sum(log_p[n, t, y] * mask) / count
+    d_logits = np.exp(log_p)
+    d_logits[n, t, y] -= 1.0
+    d_logits *= mask[..., None] / count
+    return loss, d_logits
