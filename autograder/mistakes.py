@@ -947,6 +947,61 @@ TEMPORAL_SOFTMAX_LOSS = [
 ]
 
 
+# --- the whole language model: each knob is one piece's mistake, inside the full model --
+
+
+def _lm_variant(mistake, piece=None):
+    """The language model's loss and gradients with `mistake` made in one `piece`
+    ("loss", "dense", "rnn" or "embedding"); None is the correct model."""
+    def chosen(name):
+        return mistake if piece == name else None
+
+    def variant(params, x, y, mask):
+        embedded = params["embeddings"][x]
+        h0 = np.zeros((x.shape[0], params["bias"].shape[0]), dtype=embedded.dtype)
+        hs = _rnn_forward_variant({})(embedded, h0, params["kernel"],
+                                       params["recurrent_kernel"], params["bias"])
+        logits = hs @ params["output_kernel"] + params["output_bias"]
+        loss, d_logits = _loss_variant(chosen("loss"))(logits, y, mask)
+        dense = _dense_backward_variant(chosen("dense"))(
+            hs, params["output_kernel"], params["output_bias"], d_logits)
+        rnn = _rnn_backward_variant(chosen("rnn"))(
+            embedded, h0, params["kernel"], params["recurrent_kernel"], params["bias"],
+            dense["x"])
+        d_embeddings = _embedding_backward_variant(chosen("embedding"))(
+            x, params["embeddings"], rnn["x"])
+        grads = {"embeddings": d_embeddings, "kernel": rnn["kernel"],
+                 "recurrent_kernel": rnn["recurrent_kernel"], "bias": rnn["bias"],
+                 "output_kernel": dense["kernel"], "output_bias": dense["bias"]}
+        return loss, grads
+
+    return variant
+
+
+LM_LOSS_AND_GRADS = [
+    Mistake(name, hint, _lm_variant(mistake, piece)) for name, piece, mistake, hint in (
+        ("loss_over_all_positions", "loss", "mean_over_all_positions",
+         "it matches a loss divided by batch * time: the loss is the mean over the "
+         "positions where mask is 1, as in temporal_softmax_loss."),
+        ("mask_ignored", "loss", "mask_ignored",
+         "it matches a model whose loss ignores the mask: padding must add nothing to the "
+         "loss or to any gradient."),
+        ("no_carry_through_time", "rnn", "no_carry",
+         "the gradient is not carried back through time in the recurrent layer: each step "
+         "gets its own share from the output layer plus dh_next from the step after it."),
+        ("no_tanh_derivative", "rnn", "no_tanh_derivative",
+         "the recurrent layer's gradient skips tanh's derivative: multiply by "
+         "(1 - h_t**2) before it reaches the recurrent weights."),
+        ("repeated_ids_not_added", "embedding", "repeated_ids_not_added",
+         "the embeddings' gradient keeps one share per repeated id: add every position's "
+         "row with np.add.at, as in embedding_backward."),
+        ("output_weights_last_step_only", "dense", "last_step_only",
+         "the output layer's gradients use the last step only: its kernel and bias act at "
+         "every step, so sum over batch and time, as in dense_backward."),
+    )
+]
+
+
 MISTAKES: dict[str, list[Mistake]] = {
     "rnn_cell_forward": RNN_CELL,
     "rnn_forward": RNN_FORWARD,
@@ -966,6 +1021,7 @@ MISTAKES: dict[str, list[Mistake]] = {
     "dense_forward": DENSE_FORWARD,
     "dense_backward": DENSE_BACKWARD,
     "temporal_softmax_loss": TEMPORAL_SOFTMAX_LOSS,
+    "lm_loss_and_grads": LM_LOSS_AND_GRADS,
 }
 
 

@@ -325,6 +325,54 @@ def _loss_cases(seed: int, dtypes) -> list[Case]:
     return cases
 
 
+# (batch, time, V, D, H) for the whole language model: embedding, SimpleRNN, dense, loss.
+LM_SHAPES = (
+    (3, 5, 9, 4, 6, "padding at the ends of two sequences"),
+    (1, 4, 6, 3, 3, "batch 1, no padding, D == H"),
+    (2, 3, 11, 5, 4, "V > H > D"),
+)
+
+LM_PARAMS = ("embeddings", "kernel", "recurrent_kernel", "bias", "output_kernel",
+             "output_bias")
+
+
+def lm_params(rng: np.random.Generator, vocab: int, dim: int, units: int,
+              dtype: str = "float64") -> dict:
+    """Random weights of the language model, keyed as in `LM_PARAMS`, in Keras's layout.
+
+    Args:
+        rng: a NumPy random generator.
+        vocab: V, the number of ids; dim: D, the embedding size; units: H.
+        dtype: "float32" or "float64".
+
+    Returns:
+        `{"embeddings": (V, D), "kernel": (D, H), "recurrent_kernel": (H, H),
+        "bias": (H,), "output_kernel": (H, V), "output_bias": (V,)}`.
+    """
+    kernel, recurrent_kernel, bias = random_weights(rng, dim, units, 1, dtype)
+    params = {"embeddings": rng.normal(0.0, 1.0, (vocab, dim)), "kernel": kernel,
+              "recurrent_kernel": recurrent_kernel, "bias": bias,
+              "output_kernel": rng.normal(0.0, 1.0 / np.sqrt(units), (units, vocab)),
+              "output_bias": rng.normal(0.0, 0.5, (vocab,))}
+    return {k: np.asarray(v, dtype=dtype) for k, v in params.items()}
+
+
+def _lm_cases(seed: int, dtypes) -> list[Case]:
+    cases = []
+    for dtype in dtypes:
+        for batch, time, vocab, dim, units, note in LM_SHAPES:
+            rng = np.random.default_rng([seed, len(cases)])
+            params = lm_params(rng, vocab, dim, units, dtype)
+            x = _ids(rng, batch, time, vocab)
+            y = rng.integers(0, vocab, (batch, time)).astype(np.int32)
+            lengths = [time, time - 2, time - 1][:batch] if "padding" in note else [time] * batch
+            mask = (np.arange(time)[None, :] < np.array(lengths)[:, None]).astype(dtype)
+            label = f"batch={batch}, time={time}, V={vocab}, D={dim}, H={units} ({note}), {dtype}"
+            cases.append(Case(label, (params, x, y, mask), {}, ("params", "x", "y", "mask"),
+                              dtype))
+    return cases
+
+
 _RESET_AFTER = ({"reset_after": True}, {"reset_after": False})
 
 _MAKERS = {
@@ -352,6 +400,7 @@ _MAKERS = {
     "dense_forward": lambda seed, dtypes: _dense_cases("dense_forward", seed, dtypes),
     "dense_backward": lambda seed, dtypes: _dense_cases("dense_backward", seed, dtypes),
     "temporal_softmax_loss": _loss_cases,
+    "lm_loss_and_grads": _lm_cases,
 }
 
 EXERCISES = tuple(_MAKERS)

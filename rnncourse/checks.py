@@ -123,6 +123,11 @@ def _flatten(value, names, where="your output"):
 
 
 def _flatten_one(value, name):
+    # A dict of arrays (e.g. the gradients of every weight) keeps one label per key; the
+    # comparison reports a missing or extra key by its label.
+    if isinstance(value, dict):
+        return [(f"{name}[{key!r}]", _plain_array(value[key], f"{name}[{key!r}]"))
+                for key in sorted(value, key=str)]
     # Lists of arrays (e.g. clip_by_global_norm's clipped list) keep one label per item.
     if name.endswith("_list"):
         if not isinstance(value, (list, tuple)):

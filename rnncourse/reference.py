@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from rnncourse.cases import LM_PARAMS
 from rnncourse.quiet_tf import import_tensorflow
 from rnncourse.reference_cache import cached
 
@@ -501,3 +502,47 @@ def temporal_softmax_loss(logits, y, mask):
         tape.watch(logits)
         loss = loss_fn(np.asarray(y), logits, sample_weight=tf.constant(mask, dtype=dtype))
     return np.asarray(loss), np.asarray(tape.gradient(loss, logits))
+
+
+# --- The whole language model: embedding, SimpleRNN, dense, masked loss -------------
+
+@_outputs("loss", "grads")
+def lm_loss_and_grads(params, x, y, mask):
+    """A character language model's masked loss and the gradient of every weight.
+
+    The model is `Embedding(V, D)`, then `SimpleRNN(H, return_sequences=True)` from a
+    zero state, then `Dense(V)` on every step; the loss is `temporal_softmax_loss`'s
+    (`SparseCategoricalCrossentropy(from_logits=True,
+    reduction="mean_with_sample_weight")` with `sample_weight=mask`). Gradients by
+    `tf.GradientTape`.
+
+    Args:
+        params: dict of the weights: "embeddings" `(V, D)`, "kernel" `(D, H)`,
+            "recurrent_kernel" `(H, H)`, "bias" `(H,)`, "output_kernel" `(H, V)`,
+            "output_bias" `(V,)`.
+        x: input ids, `(batch, time)`; y: target ids, `(batch, time)`;
+        mask: 1.0 where a target counts, `(batch, time)`.
+
+    Returns:
+        `(loss, grads)`: a scalar, and a dict with the keys of `params`.
+    """
+    tf, keras = import_tensorflow()
+    missing = [k for k in LM_PARAMS if k not in params]
+    if missing:
+        raise ValueError(f"params is missing {missing}")
+    embedding = _embedding_layer(params["embeddings"])
+    dtype = _dtype_of(params["embeddings"])
+    units = np.shape(params["recurrent_kernel"])[0]
+    rnn = _simple_rnn_layer(np.shape(params["embeddings"])[1], params["kernel"],
+                            params["recurrent_kernel"], params["bias"], dtype)
+    dense = _loaded(keras.layers.Dense(np.shape(params["output_kernel"])[1], dtype=dtype),
+                    (None, None, units), (params["output_kernel"], params["output_bias"]))
+    loss_fn = keras.losses.SparseCategoricalCrossentropy(
+        from_logits=True, reduction="mean_with_sample_weight", dtype=dtype)
+    _require_ids(y, np.shape(params["output_kernel"])[1])
+    weights = [embedding.embeddings, *rnn.trainable_weights, *dense.trainable_weights]
+    with tf.GradientTape() as tape:
+        logits = dense(rnn(embedding(np.asarray(x))))
+        loss = loss_fn(np.asarray(y), logits, sample_weight=tf.constant(mask, dtype=dtype))
+    grads = [np.asarray(tf.convert_to_tensor(g)) for g in tape.gradient(loss, weights)]
+    return np.asarray(loss), dict(zip(LM_PARAMS, grads))

@@ -260,6 +260,7 @@ for _function, _looped, _vectorised in (
     ("dense_forward", "correct_einsum_looped", "correct_reshape"),
     ("dense_backward", "correct_looped", "correct_einsum"),
     ("temporal_softmax_loss", "correct_looped_float64", "correct_log_softmax"),
+    ("lm_loss_and_grads", "correct_one_function", "correct_float64_inside"),
 ):
     LOOPED[_function] = _from_corpus(_function, _looped)
     VECTORISED[_function] = _from_corpus(_function, _vectorised)

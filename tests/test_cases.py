@@ -9,7 +9,7 @@ from rnncourse.cases import EXERCISES, make_cases, random_weights
 def _arrays(value):
     if isinstance(value, np.ndarray):
         yield value
-    elif isinstance(value, (list, tuple)):
+    elif isinstance(value, (list, tuple, type({}.values()))):
         for v in value:
             yield from _arrays(v)
 
@@ -21,10 +21,11 @@ def test_cases_cover_both_dtypes_with_consistent_arrays(exercise):
     for case in cases:
         assert len(case.arg_names) == len(case.args)
         for name, arg in zip(case.arg_names, case.args):
-            # Floats carry the case's dtype; ids and targets are int32, as Keras feeds them.
-            expected = "int32" if name in ("ids", "y") else case.dtype
-            for array in _arrays(arg):
-                assert array.dtype == expected, (name, case.label)
+            for array in _arrays(arg.values() if isinstance(arg, dict) else arg):
+                # Floats carry the case's dtype; ids and targets are int32, as Keras
+                # feeds them (the language model's input `x` is ids too).
+                ids = name in ("ids", "y") or (name == "x" and array.dtype.kind == "i")
+                assert array.dtype == ("int32" if ids else case.dtype), (name, case.label)
 
 
 @pytest.mark.parametrize("exercise", ["rnn_forward", "lstm_forward", "gru_forward",

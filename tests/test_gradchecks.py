@@ -28,6 +28,7 @@ BACKWARD = {
                        mistakes._dense_backward_variant),
     "temporal_softmax_loss": ("05_language_model/language_model.ipynb",
                               mistakes._loss_variant),
+    "lm_loss_and_grads": ("05_language_model/language_model.ipynb", mistakes._lm_variant),
 }
 
 
@@ -53,7 +54,8 @@ def test_the_correct_gradient_passes_the_finite_difference_check(exercise):
 
 
 @pytest.mark.parametrize("exercise, mistake", [
-    (exercise, m.name) for exercise in sorted(BACKWARD) for m in mistakes.MISTAKES[exercise]])
+    (exercise, m) for exercise in sorted(BACKWARD) for m in mistakes.MISTAKES[exercise]],
+    ids=lambda value: getattr(value, "name", value))
 def test_every_known_mistake_fails_the_finite_difference_check(exercise, mistake):
     with pytest.raises(AssertionError, match="(disagrees with|but) finite differences"):
-        _run(exercise, BACKWARD[exercise][1](mistake))
+        _run(exercise, mistake.fn)

@@ -7,8 +7,16 @@ Modules:
     text       `Vocabulary` (char/word tokenizer), sliding windows, n-gram prefixes, padding
     series     yearly sunspot numbers (from statsmodels), chronological splits, windows
     dates      human-readable dates -> ISO dates, for sequence-to-sequence models
+    corpus     pydoc's help topics (465 kB of English in every Python) as character ids
 """
 
+from .corpus import (
+    CharCorpus,
+    char_batches,
+    char_corpus,
+    ngram_cross_entropy,
+    python_help_text,
+)
 from .dates import (
     DATE_FORMATS,
     DateDataset,
@@ -33,6 +41,8 @@ from .text import OOV_ID, PAD_ID, Vocabulary, ngram_prefixes, pad_sequences, sli
 
 __all__ = [
     "ADDING_BASELINE_MSE",
+    "CharCorpus",
+    "char_batches",
     "DATE_FORMATS",
     "OOV_ID",
     "PAD_ID",
@@ -41,13 +51,16 @@ __all__ = [
     "Vocabulary",
     "adding_baseline_mse",
     "adding_problem",
+    "char_corpus",
     "copy_task",
     "copy_task_baseline_ce",
     "date_dataset",
     "encode_sources",
     "format_date",
+    "ngram_cross_entropy",
     "ngram_prefixes",
     "pad_sequences",
+    "python_help_text",
     "random_dates",
     "series_windows",
     "sine_windows",
