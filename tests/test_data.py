@@ -6,6 +6,7 @@ import datetime
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,13 +20,17 @@ from rnncourse.data import (
     Vocabulary,
     adding_baseline_mse,
     adding_problem,
+    char_batches,
+    char_corpus,
     copy_task,
     copy_task_baseline_ce,
     date_dataset,
     encode_sources,
     format_date,
+    ngram_cross_entropy,
     ngram_prefixes,
     pad_sequences,
+    python_help_text,
     random_dates,
     series_windows,
     sine_windows,
@@ -257,6 +262,66 @@ def test_ngram_prefixes_match_the_keras2_next_word_recipe():
 
 
 # ---------------------------------------------------------------- sunspots
+
+
+# ---------------------------------------------------------------- pydoc's help text
+
+
+def test_python_help_text_is_read_from_the_standard_library_not_the_repository():
+    import pydoc_data.topics
+
+    text = python_help_text()
+    assert len(text) > 100_000
+    assert pydoc_data.topics.topics["assert"] in text
+    root = Path(__file__).resolve().parents[1]
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True,
+                             check=True).stdout.split()
+    samples = [text[i:i + 80] for i in range(1000, len(text), len(text) // 7)]
+    for name in tracked:
+        path = root / name
+        if path.suffix in (".py", ".md", ".ipynb", ".txt", ".json", ".csv") and path.is_file():
+            content = path.read_text(encoding="utf8", errors="ignore")
+            assert not any(sample in content for sample in samples), f"{name} copies it"
+
+
+def test_char_corpus_holds_out_the_end_and_round_trips_the_text():
+    corpus = char_corpus(held_out=0.1)
+    text = python_help_text()
+    ids = np.concatenate([corpus.train_ids, corpus.val_ids])
+    assert ids.dtype == np.int32 and len(ids) == len(text)
+    assert abs(len(corpus.val_ids) - 0.1 * len(text)) <= 1
+    known = ids != OOV_ID
+    decoded = corpus.vocab.decode(ids)
+    assert decoded.replace(corpus.vocab.tokens[OOV_ID], "") == "".join(
+        c for c, k in zip(text, known) if k)
+    assert known.mean() > 0.999       # only rare characters share the unknown id
+    assert 60 < len(corpus.vocab) < 120
+
+
+def test_ngram_baselines_are_add_one_smoothed_counts():
+    # Bigram counts 2->3 twice and 3->2 once, plus one everywhere: p(3 | 2) = 3 / 6.
+    assert ngram_cross_entropy([2, 3, 2, 3], [2, 3], 4, order=2) == pytest.approx(np.log(2))
+    assert ngram_cross_entropy([2, 2, 3], [3], 4, order=1) == pytest.approx(-np.log(2 / 7))
+    corpus = char_corpus()
+    V = len(corpus.vocab)
+    unigram = ngram_cross_entropy(corpus.train_ids, corpus.val_ids, V, order=1)
+    bigram = ngram_cross_entropy(corpus.train_ids, corpus.val_ids, V, order=2)
+    assert bigram < unigram < np.log(V)
+    with pytest.raises(ValueError, match="order"):
+        ngram_cross_entropy([2, 3], [2, 3], 4, order=3)
+
+
+def test_char_batches_pair_each_window_with_the_next_ids_reproducibly():
+    ids = np.arange(1000, dtype=np.int32) % 97
+    batches = list(char_batches(ids, 3, batch_size=4, length=8, seed=5))
+    assert len(batches) == 3
+    for x, y in batches:
+        assert x.shape == y.shape == (4, 8) and x.dtype == np.int32
+        assert np.all((x + 1) % 97 == y)
+    again = list(char_batches(ids, 3, batch_size=4, length=8, seed=5))
+    assert all(np.array_equal(a[0], b[0]) for a, b in zip(batches, again))
+    with pytest.raises(ValueError, match="length"):
+        next(char_batches(ids[:5], 1, batch_size=2, length=8))
 
 
 def test_sunspots_loads_the_real_yearly_series_offline():
