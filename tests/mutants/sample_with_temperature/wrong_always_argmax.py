@@ -1,8 +1,0 @@
-# wrong: greedy decoding, always returns the most likely id whatever the temperature
-import numpy as np
-
-
-def sample_with_temperature(probs, temperature, rng):
-    if temperature <= 0:
-        raise ValueError(f"temperature must be > 0, got {temperature}")
-    return int(np.argmax(probs))
