@@ -103,7 +103,8 @@ sandbox:
 bench-book: venv
 	python benchmarks/book_budget.py
 
-# Budgets: each solution notebook < 60 s, grading one submission with stock nbgrader < 20 s.
+# Budgets: each solution notebook < 60 s, grading one submission with stock nbgrader < 20 s
+# and with our CLI < 10 s.
 bench-grade: venv sandbox
 	python benchmarks/grade_budget.py
 

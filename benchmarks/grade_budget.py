@@ -8,6 +8,10 @@ For every assignment `notebooks/<assignment>/`, measures and compares with the b
     in a scratch course root holding one submission (the student notebook filled in with
     the instructor's solutions, so every hidden test runs to the end): < 20 s. This is
     the whole command, nbgrader's own start-up included, as an instructor runs it.
+(c) grading the same correct submission with our CLI, `python -m autograder autograde
+    --assignment <a> --workers 1` (sandboxed clean run): < 10 s (issue 11's budget). The
+    whole command, into a fresh output folder holding the class's reference table from a
+    first run: a class pays for Keras's reference outputs once, not per submission.
 
 Each measurement is repeated (`--repeat`, 3) and reported as a median. The scratch course
 roots (tests/notebook_grading.py builds them the same way the tests do) live in a
@@ -50,6 +54,7 @@ from notebook_grading import (  # noqa: E402
 
 EXECUTE_BUDGET = 60.0
 GRADE_BUDGET = 20.0
+OURS_BUDGET = 10.0
 STUDENT = "budget"
 
 
@@ -150,6 +155,45 @@ def grading_runs(assignment: Assignment, scratch: Path, repeat: int) -> dict:
     }
 
 
+def our_grading_runs(assignment: Assignment, scratch: Path, repeat: int) -> dict:
+    """(c): one correct submission graded by our CLI, `repeat` times after a first run
+    that computes the reference table; also the score (should be full marks)."""
+    import csv
+    import shutil
+    import subprocess
+
+    from autograder.demo import write_class
+
+    submitted = scratch / f"{assignment.name}-ours" / "submitted"
+    # The correct student of the demo class (assignment 1 always, plus this one); only
+    # this assignment is graded.
+    write_class(submitted, kinds=["correct"], other_assignments=[assignment.name])
+
+    def grade(out: Path) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "autograder", "autograde", str(submitted),
+                        "--out", str(out), "--workers", "1", "--assignment", assignment.name],
+                       cwd=ROOT, env=environment(), capture_output=True, text=True,
+                       check=True)
+        return time.perf_counter() - start
+
+    first = scratch / f"{assignment.name}-ours" / "first"
+    grade(first)
+    runs = []
+    for k in range(repeat):
+        out = scratch / f"{assignment.name}-ours" / f"run{k}"
+        shutil.copytree(first / ".cache", out / ".cache")
+        runs.append(grade(out))
+    with open(out / "grades.csv", newline="") as handle:
+        [row] = list(csv.DictReader(handle))
+    problems = []
+    if float(row["score"]) < float(row["max_score"]) or row["status"] != "graded":
+        problems.append(f"the instructor's answers got {row['status']} "
+                        f"{row['score']}/{row['max_score']}")
+    return {"runs_s": runs, "median_s": statistics.median(runs), "score": float(row["score"]),
+            "max_score": float(row["max_score"]), "problems": problems}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=3, metavar="N", help="runs per measure")
@@ -175,7 +219,10 @@ def main() -> int:
             execute = solution_runs(assignment, Path(scratch), args.repeat)
             print(f"  {assignment.name}: autograding one submission ...", flush=True)
             grade = grading_runs(assignment, Path(scratch), args.repeat)
-            report["assignments"][assignment.name] = {"execute": execute, "grade": grade}
+            print(f"  {assignment.name}: grading it with our CLI ...", flush=True)
+            ours = our_grading_runs(assignment, Path(scratch), args.repeat)
+            report["assignments"][assignment.name] = {"execute": execute, "grade": grade,
+                                                      "ours": ours}
 
     measures = []  # (assignment, measure, entry, budget)
     for name, entry in report["assignments"].items():
@@ -184,6 +231,9 @@ def main() -> int:
         grade = entry["grade"]
         score = f"{grade['score']:g}/{grade['max_score']:g}"
         measures.append((name, f"autograde 1 submission ({score})", grade, GRADE_BUDGET))
+        ours = entry["ours"]
+        score = f"{ours['score']:g}/{ours['max_score']:g}"
+        measures.append((name, f"our CLI, 1 submission ({score})", ours, OURS_BUDGET))
     width = max([len("assignment")] + [len(m[0]) for m in measures])
     lines = [
         f"Grading budget ({report['when']}, Python {report['python']}, {report['cpus']} CPUs, "
