@@ -39,6 +39,7 @@ from report import write_report  # benchmarks/ is on sys.path when run as a scri
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))       # the autograder runs from the checkout (not installed)
 
 from notebook_grading import (  # noqa: E402
     Assignment,
