@@ -33,6 +33,12 @@ $(STAMP): pyproject.toml setup.py requirements.lock
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -c requirements.lock -e ".[book,grade,dev]"
+	@# jsonschema imports rfc3987-syntax (the "iri" format checker that nbformat's
+	@# jsonschema[format-nongpl] pulls in), which builds ~35 Lark parsers at import: 1.3 s in
+	@# every process that reads a notebook (nbgrader, our grader and its workers, the book).
+	@# No Jupyter schema uses the iri formats; without the package jsonschema skips them.
+	@# https://github.com/python-jsonschema/jsonschema/issues/1428
+	$(VENV)/bin/python -m pip uninstall --quiet --yes rfc3987-syntax
 	@touch $@
 
 # The named hints students get: the outputs of the instructor's mistake library on the
