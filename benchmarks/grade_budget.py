@@ -258,7 +258,8 @@ def main() -> int:
     lines += [
         "",
         f"Budgets: solution notebook < {EXECUTE_BUDGET:.0f} s; grading one submission with "
-        f"stock `nbgrader autograde` (start-up included) < {GRADE_BUDGET:.0f} s.",
+        f"stock `nbgrader autograde` (start-up included) < {GRADE_BUDGET:.0f} s, with our "
+        f"CLI (the class's reference table reused) < {OURS_BUDGET:.0f} s.",
         "OVER BUDGET or FAILED: " + "; ".join(over) if over else "All within budget.",
     ]
     return write_report("grade_budget", report, "\n".join(lines), over)
