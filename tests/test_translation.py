@@ -1,0 +1,91 @@
+"""rnncourse.translation: greedy decoding, scoring and attention weights on real Keras models.
+
+The models here are built with known weights instead of trained, so that what greedy
+decoding must write, and what the attention must weigh, is known exactly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rnncourse.data import date_dataset
+from rnncourse.quiet_tf import import_tensorflow
+from rnncourse.translation import (
+    attention_weights,
+    greedy_decode,
+    held_out_rows,
+    score_translator,
+)
+
+tf, keras = import_tensorflow()
+SOURCE_V, TARGET_V = 60, 15
+
+
+def _translator(next_id: np.ndarray, mask_zero: bool = True, name: str = "attention"):
+    """A translator whose score at step t is largest for `next_id[decoder_input[:, t]]`.
+
+    The attention's values are all zero, so it adds nothing to the scores, and its
+    weights are uniform over the source positions (the unpadded ones with `mask_zero`).
+    """
+    source = keras.Input(shape=(None,), dtype="int32")
+    so_far = keras.Input(shape=(None,), dtype="int32")
+    table = 10.0 * np.eye(TARGET_V)[next_id]                # row i: a peak at next_id[i]
+    scores = keras.layers.Embedding(
+        TARGET_V, TARGET_V, embeddings_initializer=keras.initializers.Constant(table))(so_far)
+    memory = keras.layers.Embedding(SOURCE_V, TARGET_V, mask_zero=mask_zero,
+                                    embeddings_initializer="zeros")(source)
+    context, _ = keras.layers.Attention(name=name)([scores, memory],
+                                                   return_attention_scores=True)
+    return keras.Model([source, so_far], keras.layers.Add()([scores, context]))
+
+
+def test_greedy_decode_feeds_back_its_own_guesses() -> None:
+    # Each id's successor is id + 1: fed back step by step, decoding counts up from the
+    # start id. Reading the scores at the wrong step, or not feeding back, breaks the count.
+    model = _translator((np.arange(TARGET_V) + 1) % TARGET_V)
+    source = np.array([[5, 6, 7, 0], [8, 0, 0, 0]], dtype=np.int32)
+    decoded = greedy_decode(model, source, start_id=2, steps=6)
+    assert decoded.dtype == np.int32 and decoded.shape == (2, 7)
+    np.testing.assert_array_equal(decoded, np.tile(np.arange(2, 9), (2, 1)))
+
+
+def test_score_translator_compares_each_position_with_the_target() -> None:
+    data = date_dataset(200, seed=3)
+    one = data.target_vocab.id_of("1")
+    model = _translator(np.full(TARGET_V, one))            # always writes "1111111111"
+    rows = np.arange(200) < 150
+    score = score_translator(model, data, rows)
+    targets = np.array([list(t) for t in data.targets[:150]])
+    np.testing.assert_allclose(score.per_position, np.mean(targets == "1", axis=0))
+    assert score.guesses == ["1111111111"] * 150
+    assert score.exact == 0.0
+    assert score.decoded.shape == (150, 11)
+
+
+def test_attention_weights_spread_over_the_unpadded_source_only() -> None:
+    model = _translator(np.zeros(TARGET_V, dtype=int))
+    source = np.array([[5, 6, 7, 0, 0], [8, 9, 0, 0, 0]], dtype=np.int32)
+    weights = attention_weights(model, source, np.full((2, 3), 2))
+    assert weights.shape == (2, 3, 5)
+    np.testing.assert_allclose(weights[0], np.tile([1 / 3] * 3 + [0, 0], (3, 1)), atol=1e-6)
+    np.testing.assert_allclose(weights[1], np.tile([0.5, 0.5, 0, 0, 0], (3, 1)), atol=1e-6)
+
+    unmasked = attention_weights(_translator(np.zeros(TARGET_V, dtype=int), mask_zero=False),
+                                 source, np.full((2, 3), 2))
+    np.testing.assert_allclose(unmasked, 0.2, atol=1e-6)     # the padding gets its share
+
+
+def test_attention_weights_name_the_layers_when_none_is_called_attention() -> None:
+    model = _translator(np.zeros(TARGET_V, dtype=int), name="lookup")
+    with pytest.raises(ValueError, match=r"no layer named 'attention'.*'lookup'"):
+        attention_weights(model, np.ones((1, 2), np.int32), np.ones((1, 2), np.int32))
+
+
+def test_held_out_rows_are_the_dates_training_never_saw() -> None:
+    train, test = date_dataset(300, seed=1), date_dataset(300, seed=2)
+    rows = held_out_rows(test, train)
+    assert rows.dtype == bool and rows.shape == (300,)
+    seen = set(train.dates)
+    assert [d not in seen for d in test.dates] == rows.tolist()
+    assert not held_out_rows(train, train).any()
