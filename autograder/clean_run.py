@@ -97,6 +97,11 @@ class Sandbox:
 
     # --- process ---------------------------------------------------------------------
     def _start(self):
+        self._launch()
+        return self._wait_ready()
+
+    def _launch(self):
+        """Start the process and send it the cells; `_wait_ready` waits for its start-up."""
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         argv = self.room.command([sys.executable, "-I", self.room.script("sandbox.py"),
@@ -116,6 +121,8 @@ class Sandbox:
         self._send({"setup": self.setup, "student": cells, "from_scratch": self.from_scratch,
                     "workdir": self.workdir, "hidden": self.hidden,
                     "visible": self.visible + [self.workdir]})
+
+    def _wait_ready(self):
         current = None
         # Start-up imports NumPy (and TensorFlow for Keras assignments) before any cell.
         deadline = time.monotonic() + 60 + self.cell_timeout
@@ -416,6 +423,12 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
     deadline_box: list = []
     outcomes = {}
     try:
+        # The sandbox starts (imports NumPy, perhaps TensorFlow, runs the student's
+        # cells) while this process runs the setup: the two start-ups overlap.
+        try:
+            sandbox._launch()
+        except SandboxDied:
+            sandbox.kill()          # the first call starts it again, or reports why not
         with contextlib.redirect_stdout(io.StringIO()), _recording(visible_calls):
             for source in spec.setup_sources:
                 exec(compile(source, "<setup>", "exec"), namespace)
@@ -425,7 +438,8 @@ def run_tests(spec, student_cells, room: Room, *, timeout, hidden=(), visible=()
                 namespace[name] = _proxy(sandbox, name, deadline_box)
         try:
             # Start outside any test's time limit: a student cell may itself be slow.
-            sandbox._start()
+            if sandbox.proc is not None:
+                sandbox._wait_ready()
         except SandboxDied:
             pass                    # every call will report it
         for test in spec.tests:
