@@ -287,7 +287,7 @@ def _matching_mistakes(got, expected, case, names, mistakes):
 
 
 def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
-          verbose=True, from_scratch=True) -> None:
+          verbose=True, from_scratch=True, builds_on=None) -> None:
     """Compare `student_fn` with the Keras `reference` on every case.
 
     Args:
@@ -300,6 +300,10 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
         verbose: print a one-line success message.
         from_scratch: fail a function that calls TensorFlow, Keras or rnncourse.
             Only our own tests turn this off, to check rnncourse's variants.
+        builds_on: for a function made of the student's earlier functions, a dict
+            `{exercise name: student's function}`. When the check fails, each is checked
+            on its own first case, and the message names those that fail: a wrong
+            piece, not the assembly, is then the likely cause.
 
     Returns:
         None, on purpose: nbgrader reads a number left as a test cell's last
@@ -372,7 +376,45 @@ def check(student_fn, reference, cases: list[Case], *, mistakes=None, name=None,
             break
     if len(failures) > 1:
         message += f"\n  ({len(failures) - 1} more of the {len(cases)} cases fail too.)"
+    broken = failing_pieces(builds_on) if builds_on else []
+    if broken:
+        message += (f"\n  Note: {_join(broken)} {'does' if len(broken) == 1 else 'do'} not "
+                    f"match Keras on {'its' if len(broken) == 1 else 'their'} own test; "
+                    f"{name} builds on {'it' if len(broken) == 1 else 'them'}, so fix "
+                    f"{'it' if len(broken) == 1 else 'them'} first.")
     raise AssertionError(message) from error
+
+
+def failing_pieces(pieces) -> list[str]:
+    """The names of the student's functions in `pieces` that fail their own first case.
+
+    Args:
+        pieces: a dict `{exercise name: student's function}`; the exercise name picks
+            the Keras reference (`rnncourse.reference`) and the cases (`make_cases`).
+
+    Returns:
+        The names whose function fails (or raises), in the dict's order.
+
+    Example:
+
+    >>> failing_pieces({"dense_forward": dense_forward})        # doctest: +SKIP
+    []
+    """
+    from rnncourse import reference
+    from rnncourse.cases import make_cases
+
+    broken = []
+    for exercise, function in pieces.items():
+        try:
+            check(function, getattr(reference, exercise), make_cases(exercise)[:1],
+                  verbose=False)
+        except (AssertionError, TypeError):
+            broken.append(exercise)
+    return broken
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _describe_args(case: Case) -> str:

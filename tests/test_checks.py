@@ -256,3 +256,29 @@ def test_a_float32_computation_of_float64_inputs_is_named():
         check(lambda *a: solutions.rnn_cell_forward(*a) * 1.01, reference.rnn_cell_forward,
               float64, verbose=False, name="rnn_cell_forward")
     assert "float32 precision" not in str(info.value) and "values differ" in str(info.value)
+
+
+def test_a_failing_assembly_names_the_pieces_that_fail_on_their_own():
+    # lm_loss_and_grads built from the student's pieces: when it fails, the note says
+    # which piece is wrong on its own (here dense_forward, which adds the bias twice).
+    def dense_forward_twice_the_bias(x, kernel, bias):
+        return x @ kernel + 2 * bias
+
+    def assembly(params, x, y, mask):       # wrong itself: the loss is scaled
+        loss, grads = solutions.LOOPED["lm_loss_and_grads"](params, x, y, mask)
+        return loss * 1.5, grads
+
+    pieces = {name: solutions.LOOPED[name] for name in ("embedding_forward", "rnn_forward")}
+    pieces["dense_forward"] = dense_forward_twice_the_bias
+    cases = make_cases("lm_loss_and_grads")[:1]
+    with pytest.raises(AssertionError) as failure:
+        check(assembly, reference.lm_loss_and_grads, cases, builds_on=pieces)
+    note = str(failure.value).splitlines()[-1]
+    assert note.strip() == ("Note: dense_forward does not match Keras on its own test; "
+                            "assembly builds on it, so fix it first.")
+
+    # Every piece right: no note.
+    pieces["dense_forward"] = solutions.LOOPED["dense_forward"]
+    with pytest.raises(AssertionError) as failure:
+        check(assembly, reference.lm_loss_and_grads, cases, builds_on=pieces)
+    assert "Note:" not in str(failure.value)
