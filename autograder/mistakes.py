@@ -54,7 +54,11 @@ def sigmoid(a):
 
 
 def hard_sigmoid(a):
-    """Keras 2's default LSTM/GRU recurrent activation (Keras 3 uses sigmoid)."""
+    """Keras's `hard_sigmoid`, clip(a / 6 + 1/2): a gate activation some students try.
+
+    Old Keras (standalone, and tf.keras before TensorFlow 2.0) defaulted LSTM and GRU
+    gates to a hard sigmoid of slope 0.2; tf.keras 2.x and Keras 3 use the sigmoid.
+    """
     return np.clip(a / 6.0 + 0.5, 0.0, 1.0)
 
 
@@ -356,8 +360,8 @@ _LSTM_STEP_MISTAKES = (
     ("gates_tanh", dict(gate=np.tanh),
      "the gates used tanh: the i, f and o gates use the sigmoid (recurrent_activation)."),
     ("hard_sigmoid_gates", dict(gate=hard_sigmoid),
-     "it matches Keras 2's old recurrent_activation='hard_sigmoid': Keras 3 uses the "
-     "sigmoid 1 / (1 + exp(-a))."),
+     "it matches recurrent_activation='hard_sigmoid' (the default of old Keras, before "
+     "TensorFlow 2): tf.keras 2.x and Keras 3 use the sigmoid 1 / (1 + exp(-a))."),
     ("no_tanh_on_cell", dict(cell_output=identity),
      "h_t is missing the tanh of the cell: h_t = o * tanh(c_t)."),
     ("forget_bias_plus_one", dict(forget_offset=1.0),

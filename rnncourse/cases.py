@@ -261,6 +261,15 @@ def _attention_cases(seed: int, dtypes) -> list[Case]:
                 cases.append(
                     Case(label, (query, value, key), {}, ("query", "value", "key"), dtype)
                 )
+        # With a separate key the values may have another size than the queries and keys:
+        # Keras needs only the query's and the key's sizes to match.
+        rng = np.random.default_rng([seed, len(cases)])
+        query = rng.normal(0.0, 1.0, (2, 3, 3)).astype(dtype)
+        key = rng.normal(0.0, 1.0, (2, 4, 3)).astype(dtype)
+        value = rng.normal(0.0, 1.0, (2, 4, 5)).astype(dtype)
+        label = (f"batch=2, Tq=3, Tv=4, dim=3, values of size 5 (not the key's size), "
+                 f"with a separate key, {dtype}")
+        cases.append(Case(label, (query, value, key), {}, ("query", "value", "key"), dtype))
     return cases
 
 
