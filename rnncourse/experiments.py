@@ -102,7 +102,7 @@ class AddingRun:
 
 
 def build_adding_model(cell: str, units: int = 32, length: int | None = None,
-                       learning_rate: float = 1e-3, clipnorm: float = 1.0):
+                       learning_rate: float = 1e-3, global_clipnorm: float = 1.0):
     """A compiled many-to-one model: `Input((length, 2))`, `cell(units)`, `Dense(1)`.
 
     Args:
@@ -110,7 +110,8 @@ def build_adding_model(cell: str, units: int = 32, length: int | None = None,
         units: the number of units H of the recurrent layer.
         length: the sequence length, or None to accept any length.
         learning_rate: Adam's learning rate.
-        clipnorm: Adam clips each weight's gradient to this norm (None: no clipping).
+        global_clipnorm: Adam scales all the gradients together so that their global
+            norm is at most this (chapter 3's rule; None: no clipping).
 
     Returns:
         A `keras.Model` compiled with the MSE loss.
@@ -128,7 +129,8 @@ def build_adding_model(cell: str, units: int = 32, length: int | None = None,
     hidden = getattr(keras.layers, cell)(units)(inputs)
     outputs = keras.layers.Dense(1)(hidden)
     model = keras.Model(inputs, outputs, name=f"adding_{cell.lower()}")
-    optimizer = keras.optimizers.Adam(learning_rate=learning_rate, clipnorm=clipnorm)
+    optimizer = keras.optimizers.Adam(learning_rate=learning_rate,
+                                      global_clipnorm=global_clipnorm)
     model.compile(optimizer=optimizer, loss="mse")
     return model
 
@@ -169,7 +171,7 @@ def _adding_data(length: int, n_train: int, n_val: int, seed: int):
 
 def train_adding(cell: str, length: int, *, units: int = 32, n_train: int = 10_000,
                  n_val: int = 1_000, batch_size: int = 64, epochs: int = 10,
-                 learning_rate: float = 3e-3, clipnorm: float = 1.0,
+                 learning_rate: float = 3e-3, global_clipnorm: float = 1.0,
                  stop_at: float | None = 0.005, seed: int = 0) -> AddingRun:
     """Train one cell type on the adding problem of one length.
 
@@ -186,7 +188,7 @@ def train_adding(cell: str, length: int, *, units: int = 32, n_train: int = 10_0
         batch_size: the minibatch size.
         epochs: the most epochs to train.
         learning_rate: Adam's learning rate.
-        clipnorm: gradient clipping norm passed to Adam.
+        global_clipnorm: the global gradient-clipping norm passed to Adam.
         stop_at: stop once the validation MSE is below this (None: never).
         seed: the seed of the data, the initial weights and the shuffling.
 
@@ -202,7 +204,7 @@ def train_adding(cell: str, length: int, *, units: int = 32, n_train: int = 10_0
     _, keras = import_tensorflow()
     (x_train, y_train), (x_val, y_val) = _adding_data(length, n_train, n_val, seed)
     keras.utils.set_random_seed(seed)
-    model = build_adding_model(cell, units, length, learning_rate, clipnorm)
+    model = build_adding_model(cell, units, length, learning_rate, global_clipnorm)
     callbacks = [] if stop_at is None else [stop_below(stop_at)]
     start = time.perf_counter()
     history = model.fit(x_train, y_train, batch_size=batch_size, epochs=epochs,

@@ -10,7 +10,8 @@ names the layer that computes the attention weights `"attention"`.
 Functions:
     held_out_rows    which test pairs hold a date the training pairs do not
     greedy_decode    translate by feeding back the most likely id, step by step
-    score_translator exact-match and per-position accuracy of greedy decoding
+    beam_decode      translate by keeping the few most likely prefixes at each step
+    score_translator exact-match and per-position accuracy of a decoding
     attention_weights the weights of the layer named "attention", shape (n, Tt, Ts)
 
 TensorFlow is imported only when a model is run, so importing this module is cheap.
@@ -82,6 +83,60 @@ def greedy_decode(model, encoder_input, start_id: int, steps: int = TARGET_LEN) 
     return decoded
 
 
+def _log_probabilities(scores: np.ndarray) -> np.ndarray:
+    """Log-softmax over the last axis, in float64 (a softmax of logits)."""
+    scores = np.asarray(scores, dtype=np.float64)
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def beam_decode(model, encoder_input, start_id: int, beam_width: int = 4,
+                steps: int = TARGET_LEN, from_logits: bool = True) -> np.ndarray:
+    """Translate by beam search: keep the `beam_width` most likely prefixes at each step.
+
+    Greedy decoding commits to the single most likely id at every step; one early
+    mistake cannot be undone. Beam search keeps the `beam_width` prefixes of highest
+    total log-probability, extends each by every id, and keeps the best `beam_width`
+    of those, so a prefix that starts less likely can still win. With `beam_width=1`
+    it is greedy decoding. Every output has exactly `steps` ids (an ISO date always
+    has ten characters), so no end token is needed.
+
+    Args:
+        model: a translator (see the module docstring).
+        encoder_input: int ids, shape `(n, Ts)`.
+        start_id: the id of `<start>` in the target vocabulary.
+        beam_width: the number of prefixes kept per source, at least 1.
+        steps: how many ids to write.
+        from_logits: the model returns logits (True) or probabilities (False).
+
+    Returns:
+        int32, shape `(n, steps + 1)`: `start_id` followed by the best sequence found.
+    """
+    if int(beam_width) < 1:
+        raise ValueError(f"beam_width must be at least 1, got {beam_width}")
+    k = int(beam_width)
+    encoder_input = np.asarray(encoder_input, dtype=np.int32)
+    n = len(encoder_input)
+    beams = np.zeros((n, k, steps + 1), dtype=np.int32)
+    beams[:, :, 0] = start_id
+    # At the start all k beams are the same prefix: count it once.
+    totals = np.full((n, k), -np.inf)
+    totals[:, 0] = 0.0
+    repeated = np.repeat(encoder_input, k, axis=0)              # (n * k, Ts)
+    for t in range(steps):
+        scores = np.asarray(model.predict_on_batch([repeated, beams.reshape(n * k, -1)]))
+        step = scores[:, t].reshape(n, k, -1)
+        log_p = _log_probabilities(step) if from_logits else np.log(np.clip(step, 1e-30, 1))
+        vocab = log_p.shape[-1]
+        candidates = (totals[:, :, None] + log_p).reshape(n, k * vocab)
+        best = np.argsort(-candidates, axis=1, kind="stable")[:, :k]    # (n, k)
+        parent, token = best // vocab, best % vocab
+        beams = np.take_along_axis(beams, parent[:, :, None], axis=1)
+        beams[:, :, t + 1] = token
+        totals = np.take_along_axis(candidates, best, axis=1)
+    return beams[:, 0]
+
+
 @dataclass(frozen=True)
 class TranslationScore:
     """How well greedy decoding translates a set of dates.
@@ -99,20 +154,28 @@ class TranslationScore:
     decoded: np.ndarray
 
 
-def score_translator(model, data: DateDataset, rows=None) -> TranslationScore:
-    """Greedy-decode `data`'s sources (or the `rows` picked) and compare with its targets.
+def score_translator(model, data: DateDataset, rows=None, beam_width: int = 1,
+                     from_logits: bool = True) -> TranslationScore:
+    """Decode `data`'s sources (or the `rows` picked) and compare with its targets.
 
     Args:
         model: a translator.
         data: the pairs, from `date_dataset`.
         rows: a bool mask or index array of the pairs to use; `None` uses all.
+        beam_width: 1 decodes greedily (`greedy_decode`); more uses `beam_decode`.
+        from_logits: for beam search, whether the model returns logits.
 
     Returns:
         A `TranslationScore`.
     """
     picked = np.arange(len(data)) if rows is None else np.arange(len(data))[rows]
     vocab = data.target_vocab
-    decoded = greedy_decode(model, data.encoder_input[picked], vocab.id_of(START_TOKEN))
+    start = vocab.id_of(START_TOKEN)
+    if beam_width == 1:
+        decoded = greedy_decode(model, data.encoder_input[picked], start)
+    else:
+        decoded = beam_decode(model, data.encoder_input[picked], start, beam_width,
+                              from_logits=from_logits)
     guesses = [vocab.decode(row) for row in decoded]
     truth = np.array(data.targets)[picked]
     exact = float(np.mean(np.array(guesses) == truth))
@@ -165,5 +228,5 @@ def attention_weights(model, encoder_input, decoder_input,
     return weights
 
 
-__all__ = ["ATTENTION_LAYER", "TranslationScore", "attention_weights", "greedy_decode",
-           "held_out_rows", "score_translator"]
+__all__ = ["ATTENTION_LAYER", "TranslationScore", "attention_weights", "beam_decode",
+           "greedy_decode", "held_out_rows", "score_translator"]

@@ -13,6 +13,7 @@ from rnncourse.data import date_dataset
 from rnncourse.quiet_tf import import_tensorflow
 from rnncourse.translation import (
     attention_weights,
+    beam_decode,
     greedy_decode,
     held_out_rows,
     score_translator,
@@ -22,15 +23,19 @@ tf, keras = import_tensorflow()
 SOURCE_V, TARGET_V = 60, 15
 
 
-def _translator(next_id: np.ndarray, mask_zero: bool = True, name: str = "attention"):
+def _translator(next_id: np.ndarray, mask_zero: bool = True, name: str = "attention",
+                table: np.ndarray | None = None):
     """A translator whose score at step t is largest for `next_id[decoder_input[:, t]]`.
+
+    With `table`, the logits at step t are row `decoder_input[:, t]` of the table.
 
     The attention's values are all zero, so it adds nothing to the scores, and its
     weights are uniform over the source positions (the unpadded ones with `mask_zero`).
     """
     source = keras.Input(shape=(None,), dtype="int32")
     so_far = keras.Input(shape=(None,), dtype="int32")
-    table = 10.0 * np.eye(TARGET_V)[next_id]                # row i: a peak at next_id[i]
+    if table is None:
+        table = 10.0 * np.eye(TARGET_V)[next_id]            # row i: a peak at next_id[i]
     scores = keras.layers.Embedding(
         TARGET_V, TARGET_V, embeddings_initializer=keras.initializers.Constant(table))(so_far)
     memory = keras.layers.Embedding(SOURCE_V, TARGET_V, mask_zero=mask_zero,
@@ -89,3 +94,24 @@ def test_held_out_rows_are_the_dates_training_never_saw() -> None:
     seen = set(train.dates)
     assert [d not in seen for d in test.dates] == rows.tolist()
     assert not held_out_rows(train, train).any()
+
+
+def test_beam_search_finds_the_likelier_sequence_that_greedy_misses() -> None:
+    # From <start> (2): A=5 is likelier (0.6) than B=6 (0.4). After A every id is equally
+    # likely (1/15); after B, C=7 is certain. Greedy takes A (total 0.6/15 = 0.04); a beam
+    # of 2 keeps B and finds B, C (total 0.4).
+    table = np.zeros((TARGET_V, TARGET_V))
+    table[2] = -30.0
+    table[2, 5], table[2, 6] = np.log(0.6), np.log(0.4)
+    table[6] = -30.0
+    table[6, 7] = 30.0
+    model = _translator(None, table=table)
+    source = np.array([[5, 6, 0]], dtype=np.int32)
+    greedy = greedy_decode(model, source, start_id=2, steps=2)
+    assert greedy[0, :2].tolist() == [2, 5]
+    np.testing.assert_array_equal(beam_decode(model, source, 2, beam_width=2, steps=2),
+                                  [[2, 6, 7]])
+    np.testing.assert_array_equal(beam_decode(model, source, 2, beam_width=1, steps=2)[:, :2],
+                                  greedy[:, :2])
+    with pytest.raises(ValueError, match="beam_width must be at least 1"):
+        beam_decode(model, source, 2, beam_width=0)
