@@ -5,6 +5,7 @@
                                    [--timeout S] [--memory GIB] [--db URL]
                                    [--scheduler ADDRESS] [--force] [--unsafe-no-sandbox]
     python -m autograder demo --out DIR
+    python -m autograder export OUT --to canvas|moodle [--file PATH] [--canvas-id COLUMN]
 
 Exit status: 0 when every submission got a grade (whatever its status), 1 when
 the grader itself failed on some submission (status `error`) or could not run,
@@ -72,6 +73,16 @@ def _parser():
 
     demo_cmd = commands.add_parser("demo", help="write a demo class of submissions to DIR")
     demo_cmd.add_argument("--out", required=True, type=Path)
+
+    export_cmd = commands.add_parser(
+        "export", help="write OUT/grades.csv in the CSV format Canvas or Moodle imports")
+    export_cmd.add_argument("out", type=Path, help="the --out folder of autograde")
+    export_cmd.add_argument("--to", required=True, choices=("canvas", "moodle"))
+    export_cmd.add_argument("--file", type=Path,
+                            help="where to write (default OUT/canvas.csv or OUT/moodle.csv)")
+    export_cmd.add_argument("--canvas-id", default="SIS Login ID",
+                            choices=("SIS Login ID", "SIS User ID", "ID"),
+                            help="the Canvas column that holds nbgrader's student id")
     return parser
 
 
@@ -87,6 +98,20 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         for path in written:
             print(path)
+        return 0
+    if args.command == "export":
+        from autograder.files import write_private
+        from autograder.lms_export import canvas_csv, moodle_csv, read_grades
+
+        try:
+            rows = read_grades(args.out)
+        except (FileNotFoundError, ValueError) as err:
+            print(f"export: {err}", file=sys.stderr)
+            return 2
+        text = canvas_csv(rows, args.canvas_id) if args.to == "canvas" else moodle_csv(rows)
+        target = args.file or args.out / f"{args.to}.csv"
+        write_private(target, text)
+        print(target)
         return 0
     if args.command == "demo":
         from autograder.demo import write_class
