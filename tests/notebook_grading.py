@@ -513,8 +513,7 @@ class AssignmentResult:
     student_grade_cells: dict[str, str] = field(default_factory=dict)  # grade_id -> source
     mutation: dict | None = None  # all parts' rows, once every part is graded
     parts: dict[int, dict] = field(default_factory=dict)  # autograde_mutants() per part
-    courses: list[Path] = field(default_factory=list)  # course roots holding submissions
-    written: threading.Event = field(default_factory=threading.Event)  # submissions ready
+    courses: list[str] = field(default_factory=list)  # course roots holding submissions
     errors: dict[str, str] = field(default_factory=dict)  # step -> what went wrong
     seconds: dict[str, float] = field(default_factory=dict)  # step -> wall time
 
@@ -580,8 +579,10 @@ def _assignment_tasks(
     scratch: Path,
     mutants_root: Path | None,
     chunk: int,
+    written: threading.Event,
 ) -> list[tuple[int, Callable[[], list]]]:
-    """The first tasks for one assignment (generating queues the steps that need it)."""
+    """The first tasks for one assignment (generating queues the steps that need it).
+    `written` is set once its submissions are written (or generating failed)."""
     course = make_course(scratch / assignment.name, assignment)
     # The source notebooks run in a course root of their own (a notebook may write files).
     source_course = make_course(scratch / f"{assignment.name}-source", assignment)
@@ -617,7 +618,7 @@ def _assignment_tasks(
         try:
             return _generate_and_plan()
         finally:
-            result.written.set()        # our CLI's run may start (with what is there)
+            written.set()               # our CLI's run may start (with what is there)
 
     def _generate_and_plan() -> list:
         generate(course, assignment.name)
@@ -643,7 +644,7 @@ def _assignment_tasks(
         # Only after every copy: a part's root holds its own submissions, no other part's.
         for where, share in zip(wheres, shares):
             write_submissions(where, assignment, share)
-            result.courses.append(where)
+            result.courses.append(str(where))
         for part, (where, share) in enumerate(zip(wheres, shares)):
             name = "autograde" if parts == 1 else f"autograde {part + 1}/{parts}"
             tasks.append((AUTOGRADE, _step(result, name, autograde(part, where, share))))
@@ -673,10 +674,12 @@ def run_all(
     that starts once they are all written and runs alongside the stock steps. `timings`,
     if given, gets the wall time of the stock nbgrader steps and of our CLI's run."""
     results = {a.name: AssignmentResult(a.name) for a in assignments}
+    written = {a.name: threading.Event() for a in assignments}
     first = []
     for assignment in assignments:
         result = results[assignment.name]
-        first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk)
+        first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk,
+                                   written[assignment.name])
     # Our CLI grades the same submissions in one run, alongside the stock steps (both
     # spend much of their time starting kernels and importing TensorFlow): it starts
     # as soon as every assignment's submissions are written.
@@ -684,10 +687,10 @@ def run_all(
     ours_seconds: list[float] = []
 
     def our_run() -> None:
-        for result in results.values():
-            result.written.wait()
+        for event in written.values():
+            event.wait()
         began = time.perf_counter()
-        courses = [course for r in results.values() for course in r.courses]
+        courses = [Path(course) for r in results.values() for course in r.courses]
         ours.update(grade_with_our_autograder(courses, scratch))
         ours_seconds.append(time.perf_counter() - began)
 
@@ -696,6 +699,8 @@ def run_all(
     ours_thread.start()
     _run_pool(workers, first)
     stock = time.perf_counter() - start
+    for event in written.values():      # whatever happened, never wait on a step not run
+        event.set()
     ours_thread.join()
     if timings is not None:
         timings.update(stock=stock, ours=ours_seconds[0] if ours_seconds else 0.0)
