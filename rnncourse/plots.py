@@ -19,6 +19,16 @@ Functions:
     plot_attention          an attention-weights matrix (Tq, Tv)
     draw_unrolled_rnn       the rolled and unrolled RNN diagram
     draw_io_shapes          one-to-one, one-to-many, many-to-one, many-to-many
+    draw_lstm_cell          inside one LSTM step: four gates, two states
+    draw_gru_cell           inside one GRU step, reset_after=True or False
+    draw_bidirectional      a forward and a backward layer over the same inputs
+    draw_stacked            recurrent layers on top of one another
+    draw_encoder_decoder    encoder, hand-over of the state, decoder (and attention)
+    draw_attention          one query, scores, softmax weights and the context
+
+The diagrams are drawn in data units on an equal-aspect Axes; when they
+create their figure they size it to the drawing (0.55 inch per unit), so
+that text keeps one size from figure to figure.
 """
 
 from __future__ import annotations
@@ -29,10 +39,12 @@ from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.path import Path
+from matplotlib.textpath import TextPath
 from matplotlib.ticker import MaxNLocator
 
 __all__ = [
@@ -45,6 +57,12 @@ __all__ = [
     "plot_attention",
     "draw_unrolled_rnn",
     "draw_io_shapes",
+    "draw_lstm_cell",
+    "draw_gru_cell",
+    "draw_bidirectional",
+    "draw_stacked",
+    "draw_encoder_decoder",
+    "draw_attention",
 ]
 
 #: Okabe & Ito (2008) colours, safe for the common colour-vision deficiencies.
@@ -713,7 +731,7 @@ def plot_attention(
 # --------------------------------------------------------------------------
 
 _CELL_W, _CELL_H = 1.3, 0.8  # an RNN cell
-_IO_W, _IO_H = 0.8, 0.5  # an input x_t or output y_t box
+_IO_W, _IO_H = 0.8, 0.5  # an input x_t or output y_t box (wider when its label needs it)
 _IO_GAP = 0.7  # vertical arrow length between a cell and its input/output
 _STEP = 2.4  # horizontal distance between neighbouring cells
 _STATE_ARROW = 0.9  # length of the h_0 arrow in, and the h_T arrow out
@@ -721,11 +739,17 @@ _INCH_PER_UNIT = 0.55  # figure size when we create the figure
 _EDGE = "#333333"
 _FACES = {
     "input": "#D6E9F8",  # pale blue
-    "cell": "#FCE3C5",  # pale orange
-    "decoder": "#F3D7E8",  # pale purple
+    "cell": "#FCE3C5",  # pale orange: a layer with weights (an RNN cell, a gate)
+    "decoder": "#F3D7E8",  # pale purple: the decoder, or the backward direction
     "output": "#D3EFE2",  # pale green
+    "attention": "#FFF0B8",  # pale yellow: attention and its context vector
+    "body": "#F4F4F4",  # light grey: the inside of an LSTM or GRU cell
+    "op": "white",  # an element-wise operation (no weights)
 }
 _MATH_SIZE = 13
+_SMALL_SIZE = 9  # notes and the names of gates
+_OP_R = 0.22  # radius of an element-wise operation (the circles with x and +)
+_GATE_W, _GATE_H = 1.25, 0.95  # a gate inside an LSTM or GRU cell
 _IO_SHAPES = {
     "one-to-one": "e.g. classify one vector",
     "one-to-many": "e.g. generate a sequence from one input",
@@ -733,6 +757,26 @@ _IO_SHAPES = {
     "many-to-many-aligned": "e.g. tag every word",
     "many-to-many": "e.g. translation (encoder-decoder)",
 }
+
+
+def _text_width(text: str, fontsize: float = _MATH_SIZE) -> float:
+    """The width of `text` (mathtext allowed) in data units, at the size we create figures."""
+    if not text:
+        return 0.0
+    width_points = max(
+        TextPath((0, 0), line or " ", size=fontsize).get_extents().width
+        for line in text.split("\n")
+    )
+    return width_points / 72.0 / _INCH_PER_UNIT
+
+
+def _check_count(name: str, value: Any, low: int, high: int) -> int:
+    """`value` as an int in [low, high], or a ValueError that names the argument."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not (
+        low <= value <= high
+    ):
+        raise ValueError(f"{name} must be an integer from {low} to {high}, got {value!r}")
+    return int(value)
 
 
 @dataclass
@@ -751,18 +795,18 @@ class _Canvas:
         self.ymin, self.ymax = min(self.ymin, y0), max(self.ymax, y1)
 
     def box(self, cx: float, cy: float, w: float, h: float, text: str, face: str, gid: str,
-            fontsize: float = _MATH_SIZE) -> FancyBboxPatch:
+            fontsize: float = _MATH_SIZE, zorder: float = 2) -> FancyBboxPatch:
         """A rounded box whose drawn edge is exactly the rectangle (no padding)."""
         patch = FancyBboxPatch(
             (cx - w / 2, cy - h / 2),
             w,
             h,
-            boxstyle="round,pad=0,rounding_size=0.12",
+            boxstyle=f"round,pad=0,rounding_size={min(0.12, h / 4):g}",
             facecolor=face,
             edgecolor=_EDGE,
             linewidth=1.4,
             gid=gid,
-            zorder=2,
+            zorder=zorder,
         )
         self.ax.add_patch(patch)
         if text:
@@ -772,29 +816,74 @@ class _Canvas:
         return patch
 
     def arrow(self, start: tuple[float, float], end: tuple[float, float], gid: str,
-              path: Path | None = None) -> FancyArrowPatch:
-        """An arrow from `start` to `end` exactly: no shrinking away from the ends."""
+              path: Path | None = None, *, head: bool = True, color: str = _EDGE,
+              linestyle: str = "-", linewidth: float = 1.4, halo: str | None = None,
+              head_scale: float = 18) -> FancyArrowPatch:
+        """An arrow from `start` to `end` exactly: no shrinking away from the ends.
+
+        `head=False` draws a plain line. `halo`, the background colour, draws it
+        over a band of that colour, so that a line it crosses shows a gap: a
+        crossing, not a junction.
+        """
         kwargs: dict[str, Any] = {"path": path} if path is not None else {
             "posA": start, "posB": end}
         patch = FancyArrowPatch(
             **kwargs,
-            arrowstyle="-|>,head_length=0.45,head_width=0.22",
-            mutation_scale=18,
+            arrowstyle="-|>,head_length=0.45,head_width=0.22" if head else "-",
+            mutation_scale=head_scale,
             shrinkA=0,
             shrinkB=0,
-            color=_EDGE,
-            linewidth=1.4,
+            color=color,
+            linewidth=linewidth,
+            linestyle=linestyle,
             gid=gid,
-            zorder=1,
+            zorder=1.5 if halo else 1,
         )
+        if halo:
+            patch.set_path_effects([
+                patheffects.withStroke(linewidth=linewidth + 5, foreground=halo),
+            ])
         self.ax.add_patch(patch)
         self.extend(min(start[0], end[0]), max(start[0], end[0]),
                     min(start[1], end[1]), max(start[1], end[1]))
         return patch
 
+    def wire(self, points: Sequence[tuple[float, float]], gid: str, *, head: bool = True,
+             **style: Any) -> FancyArrowPatch:
+        """A polyline through `points`, with an arrowhead at the last one unless `head=False`."""
+        path = Path(points, [Path.MOVETO] + [Path.LINETO] * (len(points) - 1))
+        patch = self.arrow(points[0], points[-1], gid, path=path, head=head, **style)
+        xs, ys = zip(*points)
+        self.extend(min(xs), max(xs), min(ys), max(ys))
+        return patch
+
+    def op(self, cx: float, cy: float, symbol: str, gid: str) -> Circle:
+        """An operation without weights: a white circle with `symbol` ("x", "+", "dot") in it."""
+        text = {"x": r"$\times$", "+": r"$+$", "dot": r"$\bullet$"}[symbol]
+        patch = Circle((cx, cy), _OP_R, facecolor=_FACES["op"], edgecolor=_EDGE, linewidth=1.4,
+                       gid=gid, zorder=2)
+        self.ax.add_patch(patch)
+        self.ax.text(cx, cy, text, ha="center", va="center", fontsize=9 if symbol == "dot" else 12,
+                     zorder=3, gid=f"{gid}-label")
+        self.extend(cx - _OP_R, cx + _OP_R, cy - _OP_R, cy + _OP_R)
+        return patch
+
+    def dot(self, x: float, y: float) -> None:
+        """A junction: the line branches here."""
+        self.ax.add_patch(Circle((x, y), 0.065, facecolor=_EDGE, edgecolor="none",
+                                 gid="junction", zorder=2.5))
+
     def text(self, x: float, y: float, text: str, ha: str = "center", va: str = "center",
-             fontsize: float = _MATH_SIZE, gid: str = "label") -> None:
-        self.ax.text(x, y, text, ha=ha, va=va, fontsize=fontsize, gid=gid, zorder=3)
+             fontsize: float = _MATH_SIZE, gid: str = "label", reserve: bool = False,
+             **kwargs: Any) -> None:
+        """Write `text`; with `reserve=True` the drawing's extent grows to include it."""
+        self.ax.text(x, y, text, ha=ha, va=va, fontsize=fontsize, gid=gid, zorder=3, **kwargs)
+        if reserve:
+            width = _text_width(text, fontsize)
+            height = 0.42 * fontsize / _MATH_SIZE * (text.count("\n") + 1)
+            x0 = {"left": x, "center": x - width / 2, "right": x - width}[ha]
+            y0 = {"bottom": y, "center": y - height / 2, "baseline": y, "top": y - height}[va]
+            self.extend(x0, x0 + width, y0, y0 + height)
 
     def finish(self, margin: tuple[float, float, float, float] = (0.3, 0.3, 0.15, 0.15)) -> None:
         """Fit the limits to the drawing (left, right, bottom, top margins) and hide the axes."""
@@ -819,8 +908,19 @@ def _diagram_axes(ax: Axes | None) -> tuple[_Canvas, bool]:
 
 
 def _fit_figure(canvas: _Canvas, title_lines: int = 0) -> None:
+    """Size a figure we created to the drawing, and wide enough for its title."""
     w, h = canvas.size_inches
+    title = canvas.ax.get_title()
+    if title:
+        w = max(w, _text_width(title, 11) * _INCH_PER_UNIT + 0.2)
     canvas.ax.figure.set_size_inches(w + 0.1, h + 0.1 + 0.3 * title_lines)
+
+
+def _finish_diagram(canvas: _Canvas, created: bool) -> Axes:
+    canvas.finish()
+    if created:
+        _fit_figure(canvas)
+    return canvas.ax
 
 
 def _index_label(symbol: str, index: int | str | None) -> str:
@@ -854,6 +954,82 @@ def _previous(index: int | str) -> int | str:
     return "t" if offset == 0 else f"t{offset:+d}"
 
 
+def _io_width(texts: Sequence[str], fontsize: float = _MATH_SIZE) -> float:
+    """One width for a row of input/output boxes: `_IO_W`, or more if a label needs it."""
+    return max([_IO_W] + [_text_width(t, fontsize) + 0.3 for t in texts])
+
+
+def _io_box(canvas: _Canvas, cx: float, cell_y: float, text: str, kind: str,
+            width: float = _IO_W, fontsize: float = _MATH_SIZE, x_arrow: float | None = None,
+            height: float = _IO_H) -> None:
+    """An input box below (`kind="input"`) or an output box above a cell, with its arrow.
+
+    The box's near edge is `_IO_GAP` from the cell; the arrow runs at `x_arrow`
+    (default: the box's centre).
+    """
+    x = cx if x_arrow is None else x_arrow
+    offset = _CELL_H / 2 + _IO_GAP + height / 2
+    if kind == "input":
+        y = cell_y - offset
+        canvas.box(cx, y, width, height, text, _FACES["input"], "input", fontsize=fontsize)
+        canvas.arrow((x, y + height / 2), (x, cell_y - _CELL_H / 2), "input-arrow")
+    else:
+        y = cell_y + offset
+        canvas.box(cx, y, width, height, text, _FACES["output"], "output", fontsize=fontsize)
+        canvas.arrow((x, cell_y + _CELL_H / 2), (x, y - height / 2), "output-arrow")
+
+
+def _draw_row(
+    canvas: _Canvas,
+    centres: Sequence[float],
+    y: float,
+    *,
+    labels: Sequence[str],
+    faces: Sequence[str],
+    gid: str | Sequence[str] = "cell",
+    width: float = _CELL_W,
+    fontsize: float = 12,
+    direction: int = 1,
+    state_in: str | None = None,
+    between: Sequence[str] | None = None,
+    state_out: str | None = None,
+    between_gids: Sequence[str] | None = None,
+) -> None:
+    """Cells at `centres` (left to right) on height `y`, joined by state arrows.
+
+    The state flows left to right for `direction=1` and right to left for -1.
+    `state_in`/`state_out` are the labels of the arrow into the first cell and out
+    of the last one (in the direction of flow): None for no arrow, "" for an arrow
+    without a label. `between` labels the arrows between cells (in flow order),
+    written just above them. `gid` names the cells: one name, or one per cell.
+    """
+    flow = list(centres) if direction == 1 else list(centres)[::-1]
+    half = width / 2
+    gids = [gid] * len(centres) if isinstance(gid, str) else list(gid)
+    for cx, label, face, cell_gid in zip(centres, labels, faces, gids):
+        patch = canvas.box(cx, y, width, _CELL_H, label, face, cell_gid, fontsize=fontsize)
+        canvas.cells.append(patch)
+    d = direction
+    outer = "right" if d == 1 else "left"  # where the label of the incoming state sits
+    if state_in is not None:
+        start = flow[0] - d * (half + _STATE_ARROW)
+        canvas.arrow((start, y), (flow[0] - d * half, y), "state-arrow")
+        if state_in:
+            canvas.text(start - d * 0.08, y, state_in, ha=outer, reserve=True)
+    for i in range(len(flow) - 1):
+        a, b = flow[i] + d * half, flow[i + 1] - d * half
+        arrow_gid = between_gids[i] if between_gids is not None else "state-arrow"
+        canvas.arrow((a, y), (b, y), arrow_gid)
+        if between is not None and between[i]:
+            canvas.text((a + b) / 2, y + 0.1, between[i], va="bottom")
+    if state_out is not None:
+        end = flow[-1] + d * (half + _STATE_ARROW)
+        canvas.arrow((flow[-1] + d * half, y), (end, y), "state-arrow")
+        if state_out:
+            canvas.text(end + d * 0.08, y, state_out, ha="left" if d == 1 else "right",
+                        reserve=True)
+
+
 def _draw_chain(
     canvas: _Canvas,
     x_left: float,
@@ -877,52 +1053,42 @@ def _draw_chain(
     """
     input_indices = input_indices if input_indices is not None else indices
     output_indices = output_indices if output_indices is not None else indices
+    labelled = indices is not None and state_labels
+    between = [_state_label(indices[i]) for i in range(steps - 1)] if labelled else []
+    # Wide state labels (h_{t-1}) get longer arrows, so that they clear the cells.
+    step = max([_STEP] + [_CELL_W + _text_width(t) + 0.6 for t in between])
     first_cx = x_left + (_STATE_ARROW if state_in else 0.0) + _CELL_W / 2
-    centres = [first_cx + i * _STEP for i in range(steps)]
-    io_y = _CELL_H / 2 + _IO_GAP + _IO_H / 2
-
+    centres = [first_cx + i * step for i in range(steps)]
+    x_texts = ["" if input_indices is None else _index_label("x", input_indices[i])
+               for i in range(steps)]
+    y_texts = ["" if output_indices is None else _index_label("y", output_indices[i])
+               for i in range(steps)]
+    width = _io_width(x_texts + y_texts)  # t-1 and t+1 subscripts get wider boxes
     for i, cx in enumerate(centres):
-        canvas.cells.append(canvas.box(cx, 0.0, _CELL_W, _CELL_H, cell_labels[i], faces[i], "cell",
-                                       fontsize=12))
         if inputs[i]:
-            text = "" if input_indices is None else _index_label("x", input_indices[i])
-            canvas.box(cx, -io_y, _IO_W, _IO_H, text, _FACES["input"], "input")
-            canvas.arrow((cx, -io_y + _IO_H / 2), (cx, -_CELL_H / 2), "input-arrow")
+            _io_box(canvas, cx, 0.0, x_texts[i], "input", width)
         if outputs[i]:
-            text = "" if output_indices is None else _index_label("y", output_indices[i])
-            canvas.box(cx, io_y, _IO_W, _IO_H, text, _FACES["output"], "output")
-            canvas.arrow((cx, _CELL_H / 2), (cx, io_y - _IO_H / 2), "output-arrow")
-
-    label_y = 0.1  # state labels sit just above their arrow
-    if state_in:
-        start = (centres[0] - _CELL_W / 2 - _STATE_ARROW, 0.0)
-        canvas.arrow(start, (centres[0] - _CELL_W / 2, 0.0), "state-arrow")
-        if indices is not None and state_labels:
-            canvas.text(start[0] - 0.08, 0.0, _state_label(_previous(indices[0])), ha="right")
-            canvas.extend(start[0] - 0.55, start[0], 0, 0)
-    for i in range(steps - 1):
-        a, b = centres[i] + _CELL_W / 2, centres[i + 1] - _CELL_W / 2
-        canvas.arrow((a, 0.0), (b, 0.0), "state-arrow")
-        if indices is not None and state_labels:
-            canvas.text((a + b) / 2, label_y, _state_label(indices[i]), va="bottom")
-    if state_out:
-        end = (centres[-1] + _CELL_W / 2 + _STATE_ARROW, 0.0)
-        canvas.arrow((centres[-1] + _CELL_W / 2, 0.0), end, "state-arrow")
-        if indices is not None and state_labels:
-            canvas.text(end[0] + 0.08, 0.0, _state_label(indices[-1]), ha="left")
-            canvas.extend(end[0], end[0] + 0.55, 0, 0)
+            _io_box(canvas, cx, 0.0, y_texts[i], "output", width)
+    _draw_row(
+        canvas,
+        centres,
+        0.0,
+        labels=cell_labels,
+        faces=faces,
+        state_in=(_state_label(_previous(indices[0])) if labelled else "") if state_in
+        else None,
+        between=between if labelled else None,
+        state_out=(_state_label(indices[-1]) if labelled else "") if state_out else None,
+    )
 
 
 def _draw_rolled(canvas: _Canvas, cx: float, cell_label: str, show_outputs: bool,
                  labels: bool) -> float:
     """The compact form: one cell with a self-loop on its right. Returns its right end."""
     canvas.box(cx, 0.0, _CELL_W, _CELL_H, cell_label, _FACES["cell"], "rolled-cell", fontsize=12)
-    io_y = _CELL_H / 2 + _IO_GAP + _IO_H / 2
-    canvas.box(cx, -io_y, _IO_W, _IO_H, "$x_t$" if labels else "", _FACES["input"], "input")
-    canvas.arrow((cx, -io_y + _IO_H / 2), (cx, -_CELL_H / 2), "input-arrow")
+    _io_box(canvas, cx, 0.0, "$x_t$" if labels else "", "input")
     if show_outputs:
-        canvas.box(cx, io_y, _IO_W, _IO_H, "$y_t$" if labels else "", _FACES["output"], "output")
-        canvas.arrow((cx, _CELL_H / 2), (cx, io_y - _IO_H / 2), "output-arrow")
+        _io_box(canvas, cx, 0.0, "$y_t$" if labels else "", "output")
     # Self-loop: leaves the right edge high, swings out and re-enters lower down.
     right = cx + _CELL_W / 2
     reach = 0.85
@@ -972,19 +1138,19 @@ def draw_unrolled_rnn(
 
     >>> ax = draw_unrolled_rnn(steps=3, labels="t", cell_label="LSTM")
     """
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or not 1 <= steps <= 12:
-        raise ValueError(f"steps must be an integer from 1 to 12, got {steps!r}")
+    steps = _check_count("steps", steps, 1, 12)
     if labels not in (True, False, "t"):
         raise ValueError(f"labels must be True, False or 't', got {labels!r}")
-    steps = int(steps)
     canvas, created = _diagram_axes(ax)
+    indices = _time_indices(steps, labels) if labels else None
     x = 0.0
     if show_rolled:
         right = _draw_rolled(canvas, _CELL_W / 2, cell_label, show_outputs, bool(labels))
         eq_x = right + 0.45
         canvas.text(eq_x, 0.0, "=", fontsize=22, gid="equals")
-        x = eq_x + 0.45 + (0.55 if labels else 0.0)  # room for the h_0 label
-    indices = _time_indices(steps, labels) if labels else None
+        x = eq_x + 0.45
+        if indices is not None:  # room for the h_0 (or h_{t-2}) label left of the first arrow
+            x += _text_width(_state_label(_previous(indices[0]))) + 0.2
     _draw_chain(
         canvas,
         x,
@@ -995,10 +1161,7 @@ def draw_unrolled_rnn(
         cell_labels=[cell_label] * steps,
         faces=[_FACES["cell"]] * steps,
     )
-    canvas.finish()
-    if created:
-        _fit_figure(canvas)
-    return canvas.ax
+    return _finish_diagram(canvas, created)
 
 
 def draw_io_shapes(
@@ -1011,7 +1174,8 @@ def draw_io_shapes(
 
     The kinds (after Karpathy, 2015):
 
-    - "one-to-one": one input, one output; no recurrence at all.
+    - "one-to-one": one input, one output; no recurrence at all, so the box
+      is a plain feed-forward (`Dense`) layer, not an RNN.
     - "one-to-many": one input, then an output at every step.
     - "many-to-one": an input at every step, one output at the end
       (Keras: `return_sequences=False`).
@@ -1046,7 +1210,7 @@ def draw_io_shapes(
         n, ins, outs = 1, [True], [True]
         x_idx: list[int | str | None] | None = [None]
         y_idx: list[int | str | None] | None = [None]
-        cells, faces = ["RNN"], [cell]
+        cells, faces = ["Dense"], [cell]  # one step, no state: a feed-forward layer
     elif kind == "one-to-many":
         n = 4
         ins, outs = [True] + [False] * 3, [True] * 4
@@ -1103,3 +1267,602 @@ def draw_io_shapes(
     if created:
         _fit_figure(canvas, title_lines=title_text.count("\n") + 1 if title_text else 0)
     return canvas.ax
+
+
+# --------------------------------------------------------------------------
+# Inside a cell: the LSTM and the GRU
+# --------------------------------------------------------------------------
+
+
+def _gate(canvas: _Canvas, cx: float, cy: float, name: str, activation: str) -> None:
+    """A layer with weights inside a cell: its name on top, its activation below."""
+    canvas.box(cx, cy, _GATE_W, _GATE_H, "", _FACES["cell"], "gate")
+    canvas.text(cx, cy + 0.22, name, fontsize=8.5, gid="gate-name")
+    size = _MATH_SIZE if activation.startswith("$") else 11
+    canvas.text(cx, cy - 0.15, activation, fontsize=size, gid="gate-activation")
+
+
+def _cell_body(canvas: _Canvas, x0: float, x1: float, y0: float, y1: float, name: str) -> None:
+    """The grey background of a cell, with its name in the lower right corner."""
+    canvas.box((x0 + x1) / 2, (y0 + y1) / 2, x1 - x0, y1 - y0, "", _FACES["body"], "cell-body",
+               zorder=0)
+    canvas.text(x1 - 0.15, y0 + 0.12, name, ha="right", va="bottom", fontsize=11,
+                gid="cell-name", fontweight="bold", color="#555555")
+
+
+def _state_in(canvas: _Canvas, x: float, y: float, x_to: float, label: str) -> None:
+    """A state entering the cell from the left edge of the drawing."""
+    canvas.text(x - 0.1, y, label, ha="right", reserve=True, gid="state-in")
+    canvas.arrow((x, y), (x_to, y), "state-in-arrow")
+
+
+def _state_out(canvas: _Canvas, x_from: float, y: float, x: float, label: str) -> None:
+    """A state leaving the cell at the right edge of the drawing."""
+    canvas.arrow((x_from, y), (x, y), "state-out-arrow")
+    canvas.text(x + 0.1, y, label, ha="left", reserve=True, gid="state-out")
+
+
+def _input_x(canvas: _Canvas, x: float, y_to: float, head: bool = True) -> float:
+    """The input box x_t below the cell, its arrow up to `y_to`; returns the box's top."""
+    y = -0.55
+    canvas.box(x, y, _IO_W, _IO_H, "$x_t$", _FACES["input"], "input")
+    canvas.arrow((x, y + _IO_H / 2), (x, y_to), "input-arrow", head=head)
+    canvas.dot(x, y_to)
+    return y + _IO_H / 2
+
+
+def _bus(canvas: _Canvas, y: float, x_from: float, taps: Sequence[float]) -> None:
+    """The line that carries h_{t-1} and x_t together, with an arrow up into each gate."""
+    canvas.wire([(x_from, y), (taps[-1], y)], "bus", head=False)
+    for x in taps:
+        canvas.arrow((x, y), (x, _GATE_Y - _GATE_H / 2), "gate-input")
+        if x != taps[-1]:
+            canvas.dot(x, y)
+
+
+_GATE_Y = 2.15  # height of the gates inside a cell
+_BUS_Y = 0.95  # height of the bus that feeds them
+_TOP_Y = 5.0  # the cell state of an LSTM, the state of a GRU
+
+
+def draw_lstm_cell(ax: Axes | None = None) -> Axes:
+    """Draw one step of an LSTM: its four gates, its two states, and how they combine.
+
+    What is drawn, for one time step (Keras's `LSTM`, see Hochreiter and
+    Schmidhuber, 1997, and Gers et al., 2000):
+
+    - in: the input $x_t$ (below) and the two states $h_{t-1}$ and $c_{t-1}$
+      (left); out: $h_t$ and $c_t$ (right);
+    - the four blocks of Keras's kernel, in its order i, f, c, o: the input
+      gate $i_t$, the forget gate $f_t$, the candidate $g_t$ (Keras's "c",
+      often written $\\tilde c_t$) and the output gate $o_t$. Each is a dense
+      layer on $[h_{t-1}, x_t]$ with a sigmoid ($\\sigma$), except the
+      candidate's `tanh`. They are drawn in the order the cell state meets
+      them (f, i, g, o), so that no line crosses another;
+    - the cell-state line along the top: $c_t = f_t \\odot c_{t-1} + i_t \\odot g_t$,
+      and below it $h_t = o_t \\odot \\tanh(c_t)$. Circles are element-wise
+      operations, which have no weights.
+
+    Args:
+        ax: the Axes to draw on; a new figure, sized to the drawing (about
+            7 by 4 inches), is created when None.
+
+    Returns:
+        The Axes. Gates are patches with `gid == "gate"`, element-wise
+        operations circles with `gid` "forget", "write", "add" and "show".
+
+    Example:
+
+    >>> ax = draw_lstm_cell()
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "gate-output")
+    ['$f_t$', '$g_t$', '$i_t$', '$o_t$']
+    """
+    canvas, created = _diagram_axes(ax)
+    mul_y = 3.75  # where i_t and g_t are multiplied
+    gx = {"f": 2.0, "i": 3.5, "c": 5.0, "o": 6.5}
+    tanh_x, left, right = 8.35, -0.5, 10.3
+    _cell_body(canvas, 0.0, 9.3, 0.35, 5.6, "LSTM")
+    gates = {  # Keras's order: i, f, c, o
+        "i": ("input", r"$\sigma$", "$i_t$"),
+        "f": ("forget", r"$\sigma$", "$f_t$"),
+        "c": ("candidate", "tanh", "$g_t$"),
+        "o": ("output", r"$\sigma$", "$o_t$"),
+    }
+    for key, (name, activation, _) in gates.items():
+        _gate(canvas, gx[key], _GATE_Y, name, activation)
+    gate_top = _GATE_Y + _GATE_H / 2
+
+    # The cell state: forget, then add what the input gate lets through.
+    _state_in(canvas, left, _TOP_Y, gx["f"] - _OP_R, "$c_{t-1}$")
+    canvas.op(gx["f"], _TOP_Y, "x", "forget")
+    canvas.arrow((gx["f"] + _OP_R, _TOP_Y), (gx["c"] - _OP_R, _TOP_Y), "cell-state")
+    canvas.op(gx["c"], _TOP_Y, "+", "add")
+    _state_out(canvas, gx["c"] + _OP_R, _TOP_Y, right, "$c_t$")
+    canvas.dot(tanh_x, _TOP_Y)
+
+    # Gate outputs.
+    canvas.arrow((gx["f"], gate_top), (gx["f"], _TOP_Y - _OP_R), "gate-output-arrow")
+    canvas.text(gx["f"] + 0.1, 3.4, gates["f"][2], ha="left", gid="gate-output")
+    canvas.wire([(gx["i"], gate_top), (gx["i"], mul_y), (gx["c"] - _OP_R, mul_y)],
+                "gate-output-arrow")
+    canvas.text(gx["i"] + 0.1, 3.15, gates["i"][2], ha="left", gid="gate-output")
+    canvas.arrow((gx["c"], gate_top), (gx["c"], mul_y - _OP_R), "gate-output-arrow")
+    canvas.text(gx["c"] + 0.1, 3.1, gates["c"][2], ha="left", gid="gate-output")
+    canvas.op(gx["c"], mul_y, "x", "write")
+    canvas.arrow((gx["c"], mul_y + _OP_R), (gx["c"], _TOP_Y - _OP_R), "cell-state")
+    canvas.arrow((gx["o"] + _GATE_W / 2, _GATE_Y), (tanh_x - _OP_R, _GATE_Y),
+                 "gate-output-arrow")
+    canvas.text((gx["o"] + _GATE_W / 2 + tanh_x - _OP_R) / 2, _GATE_Y + 0.08, gates["o"][2],
+                va="bottom", gid="gate-output")
+
+    # h_t = o_t * tanh(c_t)
+    canvas.arrow((tanh_x, _TOP_Y), (tanh_x, mul_y + 0.225), "cell-state")
+    canvas.box(tanh_x, mul_y, 0.8, 0.45, "tanh", _FACES["op"], "tanh", fontsize=10)
+    canvas.arrow((tanh_x, mul_y - 0.225), (tanh_x, _GATE_Y + _OP_R), "cell-state")
+    canvas.op(tanh_x, _GATE_Y, "x", "show")
+    _state_out(canvas, tanh_x + _OP_R, _GATE_Y, right, "$h_t$")
+
+    # What every gate reads: h_{t-1} and x_t.
+    _state_in(canvas, left, _BUS_Y, left, "$h_{t-1}$")
+    _bus(canvas, _BUS_Y, left, [gx["f"], gx["i"], gx["c"], gx["o"]])
+    _input_x(canvas, 1.0, _BUS_Y)
+    canvas.text(2.0, -0.55, "Keras's kernel holds the four blocks in the order i, f, c, o\n"
+                "(c is the candidate $g_t$); circles are element-wise",
+                ha="left", fontsize=_SMALL_SIZE, gid="note", reserve=True)
+    return _finish_diagram(canvas, created)
+
+
+def draw_gru_cell(ax: Axes | None = None, reset_after: bool = True) -> Axes:
+    """Draw one step of a GRU: the update gate, the reset gate and the candidate.
+
+    What is drawn, for one time step of Keras's `GRU` (Cho et al., 2014), in
+    the order of Keras's kernel, z, r, h:
+
+    - in: the input $x_t$ (below) and the state $h_{t-1}$ (left); out: $h_t$;
+    - the update gate $z_t$ and the reset gate $r_t$, sigmoid layers on
+      $[h_{t-1}, x_t]$, and the candidate $\\tilde h_t$, a `tanh` layer on
+      $x_t$ and the reset old state;
+    - the state line along the top: $h_t = z_t \\odot h_{t-1} + (1 - z_t)
+      \\odot \\tilde h_t$, Keras's convention, in which $z_t$ weighs the
+      **old** state ($z_t = 1$ copies it).
+
+    Where the reset gate acts depends on `reset_after`:
+
+    - True (Keras's default): $\\tilde h_t = \\tanh(x_t W_h + b_h + r_t \\odot
+      (h_{t-1} U_h + b'_h))$; the diagram has a box for the recurrent product
+      $h_{t-1} U_h + b'_h$, which $r_t$ multiplies *after* the matrix product.
+    - False: $\\tilde h_t = \\tanh(x_t W_h + (r_t \\odot h_{t-1}) U_h + b_h)$;
+      $r_t$ multiplies $h_{t-1}$ *before* it.
+
+    A note under the cell says which.
+
+    Args:
+        ax: the Axes to draw on; a new figure, sized to the drawing (about
+            7 by 4 inches), is created when None.
+        reset_after: Keras's `reset_after` argument, see above.
+
+    Returns:
+        The Axes. Gates (and the candidate) are patches with `gid == "gate"`;
+        with `reset_after=True` the recurrent product is a patch with
+        `gid == "recurrent-product"`.
+
+    Example:
+
+    >>> ax = draw_gru_cell(reset_after=False)
+    >>> [p for p in ax.patches if p.get_gid() == "recurrent-product"]
+    []
+    """
+    if not isinstance(reset_after, bool | np.bool_):
+        raise ValueError(f"reset_after must be True or False, got {reset_after!r}")
+    canvas, created = _diagram_axes(ax)
+    z_y, cand_y, x_y = 4.1, 3.3, 0.35  # the z line, the candidate's output, the x_t line
+    gx = {"z": 2.0, "r": 3.5, "reset": 5.0, "h": 6.5, "keep": 7.7, "one_minus": 8.4,
+          "add": 9.3}
+    left, right = -0.5, 10.5
+    _cell_body(canvas, 0.0, 9.9, 0.0, 5.6, "GRU")
+    gates = {  # Keras's order: z, r, h
+        "z": ("update", r"$\sigma$", "$z_t$"),
+        "r": ("reset", r"$\sigma$", "$r_t$"),
+        "h": ("candidate", "tanh", r"$\tilde h_t$"),
+    }
+    for key, (name, activation, _) in gates.items():
+        _gate(canvas, gx[key], _GATE_Y, name, activation)
+    gate_top, gate_bottom = _GATE_Y + _GATE_H / 2, _GATE_Y - _GATE_H / 2
+
+    # The state line: keep z_t of the old state, add (1 - z_t) of the candidate.
+    _state_in(canvas, left, _TOP_Y, gx["keep"] - _OP_R, "$h_{t-1}$")
+    canvas.op(gx["keep"], _TOP_Y, "x", "keep")
+    canvas.arrow((gx["keep"] + _OP_R, _TOP_Y), (gx["add"] - _OP_R, _TOP_Y), "state")
+    canvas.op(gx["add"], _TOP_Y, "+", "add")
+    _state_out(canvas, gx["add"] + _OP_R, _TOP_Y, right, "$h_t$")
+
+    # z_t: onto the old state, and as 1 - z_t onto the candidate.
+    canvas.wire([(gx["z"], gate_top), (gx["z"], z_y), (gx["keep"], z_y)], "gate-output-arrow",
+                head=False)
+    canvas.text(gx["z"] + 0.1, 3.35, gates["z"][2], ha="left", gid="gate-output")
+    canvas.dot(gx["keep"], z_y)
+    canvas.arrow((gx["keep"], z_y), (gx["keep"], _TOP_Y - _OP_R), "gate-output-arrow")
+    canvas.arrow((gx["keep"], z_y), (gx["one_minus"] - 0.25, z_y), "gate-output-arrow")
+    canvas.box(gx["one_minus"], z_y, 0.5, 0.4, "1$-$", _FACES["op"], "one-minus", fontsize=10)
+    canvas.arrow((gx["one_minus"] + 0.25, z_y), (gx["add"] - _OP_R, z_y), "gate-output-arrow")
+    canvas.op(gx["add"], z_y, "x", "update")
+    canvas.arrow((gx["add"], z_y + _OP_R), (gx["add"], _TOP_Y - _OP_R), "state")
+
+    # The candidate, from x_t and the reset old state.
+    canvas.wire([(gx["h"], gate_top), (gx["h"], cand_y), (gx["add"], cand_y),
+                 (gx["add"], z_y - _OP_R)], "gate-output-arrow")
+    canvas.text(gx["h"] + 0.1, 2.95, gates["h"][2], ha="left", gid="gate-output")
+    canvas.arrow((gx["r"] + _GATE_W / 2, _GATE_Y), (gx["reset"] - _OP_R, _GATE_Y),
+                 "gate-output-arrow")
+    canvas.text((gx["r"] + _GATE_W / 2 + gx["reset"] - _OP_R) / 2, _GATE_Y + 0.08,
+                gates["r"][2], va="bottom", gid="gate-output")
+    canvas.op(gx["reset"], _GATE_Y, "x", "reset")
+    canvas.arrow((gx["reset"] + _OP_R, _GATE_Y), (gx["h"] - _GATE_W / 2, _GATE_Y), "reset-arrow")
+    canvas.dot(gx["reset"], _TOP_Y)
+    if reset_after:
+        product_y = 3.2
+        canvas.arrow((gx["reset"], _TOP_Y), (gx["reset"], product_y + 0.25), "old-state",
+                     halo=_FACES["body"])
+        canvas.box(gx["reset"], product_y, 1.7, 0.5, r"$h_{t-1} U_h + b'_h$", _FACES["cell"],
+                   "recurrent-product", fontsize=11)
+        canvas.arrow((gx["reset"], product_y - 0.25), (gx["reset"], _GATE_Y + _OP_R),
+                     "old-state")
+        note = ("reset_after=True (Keras's default): $r_t$ multiplies $h_{t-1} U_h + b'_h$,\n"
+                "after the matrix product")
+    else:
+        canvas.arrow((gx["reset"], _TOP_Y), (gx["reset"], _GATE_Y + _OP_R), "old-state",
+                     halo=_FACES["body"])
+        canvas.text(gx["reset"], _GATE_Y - _OP_R - 0.08, r"$r_t \odot h_{t-1}$", va="top",
+                    fontsize=11, gid="reset-label")
+        note = ("reset_after=False: $r_t$ multiplies $h_{t-1}$,\n"
+                "before the matrix product with $U_h$")
+
+    # What the gates read: h_{t-1} and x_t; the candidate reads x_t on its own line.
+    canvas.wire([(0.3, _TOP_Y), (0.3, _BUS_Y)], "bus", head=False)
+    canvas.dot(0.3, _TOP_Y)
+    _bus(canvas, _BUS_Y, 0.3, [gx["z"], gx["r"]])
+    _input_x(canvas, 1.0, x_y, head=False)
+    canvas.arrow((1.0, x_y), (1.0, _BUS_Y), "input-arrow")
+    canvas.dot(1.0, _BUS_Y)
+    canvas.wire([(1.0, x_y), (gx["h"], x_y), (gx["h"], gate_bottom)], "input-arrow")
+    canvas.text(2.0, -0.55, note, ha="left", fontsize=_SMALL_SIZE, gid="note", reserve=True)
+    return _finish_diagram(canvas, created)
+
+
+# --------------------------------------------------------------------------
+# Arrangements of cells: bidirectional, stacked, encoder-decoder, attention
+# --------------------------------------------------------------------------
+
+_IO_OFFSET = _CELL_H / 2 + _IO_GAP + _IO_H / 2  # from a cell's centre to its x or y box
+_FEEDBACK = "#777777"  # the dashed teacher-forcing arrows
+
+
+def draw_bidirectional(steps: int = 3, ax: Axes | None = None) -> Axes:
+    """Draw a bidirectional recurrent layer unrolled over `steps` inputs.
+
+    What is drawn (Schuster and Paliwal, 1997; Keras's `Bidirectional`):
+
+    - the inputs $x_1, \\dots, x_T$ along the bottom;
+    - the forward layer (orange), whose state $\\overrightarrow{h}_t$ runs
+      left to right from $\\overrightarrow{h}_0$;
+    - the backward layer (purple), a second RNN with its own weights whose
+      state $\\overleftarrow{h}_t$ runs right to left from
+      $\\overleftarrow{h}_{T+1}$;
+    - every input feeds both layers, and each output is the concatenation
+      $[\\overrightarrow{h}_t ; \\overleftarrow{h}_t]$ (Keras's default
+      `merge_mode="concat"`, forward half first).
+
+    Where a line crosses a state arrow it passes over it (a gap, no junction).
+
+    Args:
+        steps: the number of time steps $T$ (1 to 8).
+        ax: the Axes to draw on; a new figure, sized to the drawing, is
+            created when None.
+
+    Returns:
+        The Axes. Cells are patches with `gid` "forward-cell" and
+        "backward-cell".
+
+    Example:
+
+    >>> ax = draw_bidirectional(steps=4)
+    """
+    steps = _check_count("steps", steps, 1, 8)
+    canvas, created = _diagram_axes(ax)
+    step, width, shift, row = 2.8, 1.0, 0.55, 1.7  # the backward row sits `row` higher
+    cols = [k * step for k in range(steps)]
+    forward = [c - shift for c in cols]
+    backward = [c + shift for c in cols]
+    idx = range(1, steps + 1)
+    fwd = [rf"$\overrightarrow{{h}}_{{{t}}}$" for t in idx]
+    bwd = [rf"$\overleftarrow{{h}}_{{{t}}}$" for t in idx]
+    _draw_row(canvas, forward, 0.0, labels=["RNN"] * steps, faces=[_FACES["cell"]] * steps,
+              gid="forward-cell", width=width, state_in=r"$\overrightarrow{h}_0$",
+              between=fwd[:-1])
+    _draw_row(canvas, backward, row, labels=["RNN"] * steps, faces=[_FACES["decoder"]] * steps,
+              gid="backward-cell", width=width, direction=-1,
+              state_in=rf"$\overleftarrow{{h}}_{{{steps + 1}}}$", between=bwd[:0:-1])
+    outputs = [rf"$[\overrightarrow{{h}}_{{{t}}} ; \overleftarrow{{h}}_{{{t}}}]$" for t in idx]
+    out_width = _io_width(outputs, 12)
+    for t, c in enumerate(cols):
+        _io_box(canvas, c, 0.0, _index_label("x", t + 1), "input", x_arrow=c - 0.3)
+        canvas.arrow((c + 0.3, -_IO_OFFSET + _IO_H / 2), (c + 0.3, row - _CELL_H / 2),
+                     "input-arrow", halo="white")
+        _io_box(canvas, c, row, outputs[t], "output", out_width, fontsize=12, x_arrow=c + 0.3,
+                height=0.62)
+        canvas.arrow((c - 0.3, _CELL_H / 2), (c - 0.3, row + _CELL_H / 2 + _IO_GAP),
+                     "output-arrow", halo="white")
+    caption = {"fontsize": 11, "gid": "direction", "reserve": True, "fontweight": "bold",
+               "color": "#555555"}
+    canvas.text(forward[-1] + width / 2 + 1.0, 0.0, "forward", ha="left", **caption)
+    canvas.text(backward[0] - width / 2 - 1.0, row, "backward", ha="right", **caption)
+    return _finish_diagram(canvas, created)
+
+
+def draw_stacked(layers: int = 2, steps: int = 3, ax: Axes | None = None) -> Axes:
+    """Draw a stack of recurrent layers unrolled over `steps` inputs.
+
+    What is drawn: the inputs $x_1, \\dots, x_T$ along the bottom; `layers`
+    rows of cells, layer 1 at the bottom, each with its own initial state
+    $h^{(\\ell)}_0$ and its own weights; between rows, the state
+    $h^{(\\ell)}_t$ of layer $\\ell$ going up as the input of layer
+    $\\ell + 1$ at the same step (in Keras every layer but the last needs
+    `return_sequences=True`); the outputs $y_t = h^{(L)}_t$ on top.
+
+    Args:
+        layers: the number of layers $L$ (1 to 6).
+        steps: the number of time steps $T$ (1 to 8).
+        ax: the Axes to draw on; a new figure, sized to the drawing, is
+            created when None.
+
+    Returns:
+        The Axes. Cells are patches with `gid == "cell"`, labelled
+        "layer 1" to "layer L"; the arrows between layers have
+        `gid == "layer-arrow"`.
+
+    Example:
+
+    >>> ax = draw_stacked(layers=3, steps=4)
+    """
+    layers = _check_count("layers", layers, 1, 6)
+    steps = _check_count("steps", steps, 1, 8)
+    canvas, created = _diagram_axes(ax)
+    row = _CELL_H + 1.0
+    cols = [k * _STEP for k in range(steps)]
+    for layer in range(layers):
+        y = layer * row
+        _draw_row(canvas, cols, y, labels=[f"layer {layer + 1}"] * steps,
+                  faces=[_FACES["cell"]] * steps, fontsize=11,
+                  state_in=f"$h^{{({layer + 1})}}_0$")
+        if layer + 1 < layers:
+            for t, c in enumerate(cols):
+                canvas.arrow((c, y + _CELL_H / 2), (c, y + row - _CELL_H / 2), "layer-arrow")
+                canvas.text(c + 0.1, y + row / 2, f"$h^{{({layer + 1})}}_{{{t + 1}}}$",
+                            ha="left", fontsize=12)
+    for t, c in enumerate(cols):
+        _io_box(canvas, c, 0.0, _index_label("x", t + 1), "input")
+        _io_box(canvas, c, (layers - 1) * row, _index_label("y", t + 1), "output")
+    return _finish_diagram(canvas, created)
+
+
+def draw_encoder_decoder(
+    source_steps: int = 3,
+    target_steps: int = 3,
+    ax: Axes | None = None,
+    attention: bool = False,
+) -> Axes:
+    """Draw a sequence-to-sequence model: an encoder RNN, then a decoder RNN.
+
+    What is drawn (Cho et al., 2014; Sutskever et al., 2014):
+
+    - the encoder (orange) reads $x_1, \\dots, x_S$ (its initial state, zeros
+      by default, is not drawn);
+    - its final state $h_S$ is handed over as the decoder's initial state $s_0$;
+    - the decoder (purple) reads `<start>`, then the previous target token
+      $y_{t-1}$, and writes $y_t$. The dashed arrows show where its inputs
+      come from: the true previous token in training (teacher forcing), its
+      own previous output at inference;
+    - with `attention=True` (Luong et al., 2015, as in chapter 6): every
+      encoder state $h_j$ is kept, and at every decoder step $t$ a context
+      $c_t$ is computed from all of them, one colour of arrows per step
+      (see `draw_attention` for what happens inside); the output $y_t$ reads
+      both the decoder state and $c_t$.
+
+    Args:
+        source_steps: the number of input steps $S$ (1 to 8).
+        target_steps: the number of output steps (1 to 8).
+        ax: the Axes to draw on; a new figure, sized to the drawing, is
+            created when None.
+        attention: draw the attention over the encoder states.
+
+    Returns:
+        The Axes. Cells are patches with `gid` "encoder-cell" and
+        "decoder-cell"; the hand-over is the arrow with `gid ==
+        "state-handover"`; with attention, the contexts are boxes with
+        `gid == "context"` and the arrows into them have `gid ==
+        "attention-arrow"`.
+
+    Example:
+
+    >>> ax = draw_encoder_decoder(source_steps=4, target_steps=3, attention=True)
+    """
+    source_steps = _check_count("source_steps", source_steps, 1, 8)
+    target_steps = _check_count("target_steps", target_steps, 1, 8)
+    if not isinstance(attention, bool | np.bool_):
+        raise ValueError(f"attention must be True or False, got {attention!r}")
+    canvas, created = _diagram_axes(ax)
+    s, n = source_steps, target_steps
+    # Closer than _STEP, so that 3 + 3 steps fit the width of a page; the decoder
+    # needs more room when a context sits beside each output.
+    enc_step, dec_step = 2.0, 2.3 if attention else 2.2
+    enc = [k * enc_step for k in range(s)]
+    dec = [enc[-1] + enc_step + 1.0 + k * dec_step for k in range(n)]  # 1.0: hand-over label
+    _draw_row(
+        canvas, enc + dec, 0.0,
+        labels=["enc"] * s + ["dec"] * n,
+        faces=[_FACES["cell"]] * s + [_FACES["decoder"]] * n,
+        gid=["encoder-cell"] * s + ["decoder-cell"] * n,
+        between=[_state_label(j) for j in range(1, s)] + [f"$h_{{{s}}} = s_0$"] + [""] * (n - 1),
+        between_gids=["state-arrow"] * (s - 1) + ["state-handover"] + ["state-arrow"] * (n - 1),
+    )
+    # Inputs: x_j for the encoder; <start>, then y_1, ..., y_{T-1} for the decoder.
+    width = _io_width([_index_label("x", s), _index_label("y", n)])
+    for j, c in enumerate(enc):
+        _io_box(canvas, c, 0.0, _index_label("x", j + 1), "input", width)
+    start_width = _io_width(["<start>"], 10)
+    for t, c in enumerate(dec):
+        if t == 0:
+            _io_box(canvas, c, 0.0, "<start>", "input", start_width, fontsize=10)
+        else:
+            _io_box(canvas, c, 0.0, _index_label("y", t), "input", width)
+    # Outputs, and with attention the contexts beside them.
+    side = 0.5 if attention else 0.0  # with attention: context left, output right
+    out_width = _IO_W if not attention else 0.65
+    out_x = [c + side for c in dec]
+    for t, x in enumerate(out_x):
+        _io_box(canvas, x, 0.0, _index_label("y", t + 1), "output", out_width)
+    if attention:
+        _draw_attention_fan(canvas, enc, dec, side)
+    # Teacher forcing: y_t comes back as the next input.
+    half_out = out_width / 2
+    for t in range(n - 1):
+        a = (out_x[t] + half_out, _IO_OFFSET)
+        b = (dec[t + 1] - width / 2, -_IO_OFFSET)
+        # Cross the state arrow between the cells left of its middle, clear of its head:
+        # the Bezier curve is at x_cross halfway, (a + 3 c1 + 3 c2 + b) / 8.
+        x_cross = (dec[t] + dec[t + 1]) / 2 - 0.15
+        pull = max(0.3, (4 * a[0] + 4 * b[0] + 0.9 - 8 * x_cross) / 3)
+        curve = Path([a, (a[0] + 0.3, a[1]), (b[0] - pull, b[1]), b],
+                     [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+        canvas.arrow(a, b, "feedback", path=curve, color=_FEEDBACK, linestyle="--",
+                     linewidth=1.2, head_scale=14)
+    bottom = -_IO_OFFSET - _IO_H / 2 - 0.15
+    for part, centres in (("encoder", enc), ("decoder", dec)):
+        canvas.text((centres[0] + centres[-1]) / 2, bottom, part, va="top", fontsize=11,
+                    gid="part", reserve=True, fontweight="bold", color="#555555")
+    if n > 1:
+        canvas.text(dec[0] - start_width / 2, bottom - 0.45,
+                    "dashed: the previous token, the true one in training\n"
+                    "(teacher forcing), the decoder's own at inference",
+                    ha="left", va="top", fontsize=_SMALL_SIZE, gid="note", color="#555555",
+                    reserve=True)
+    return _finish_diagram(canvas, created)
+
+
+def _draw_attention_fan(canvas: _Canvas, enc: Sequence[float], dec: Sequence[float],
+                        side: float) -> None:
+    """Encoder states above the encoder, a context per decoder step, and arrows from
+    every state into every context (one colour per decoder step)."""
+    box_y, box_h = _IO_OFFSET, _IO_H
+    for j, c in enumerate(enc):
+        canvas.box(c, box_y, _IO_W, box_h, _state_label(j + 1), _FACES["output"],
+                   "encoder-state")
+        canvas.arrow((c, _CELL_H / 2), (c, box_y - box_h / 2), "output-arrow")
+    ctx_w = 0.65
+    top = box_y + box_h / 2
+    highest = top
+    for t, c in enumerate(dec):
+        cx = c - side
+        canvas.box(cx, box_y, ctx_w, box_h, f"$c_{{{t + 1}}}$", _FACES["attention"], "context")
+        canvas.arrow((cx, _CELL_H / 2), (cx, box_y - box_h / 2), "query-arrow")
+        canvas.arrow((cx + ctx_w / 2, box_y), (c + side - ctx_w / 2, box_y), "context-arrow")
+        colour = OKABE_ITO[t % 6]
+        spread = min(0.16, 0.45 / max(len(enc) - 1, 1))
+        for j, hx in enumerate(enc):
+            end_x = cx + (j - (len(enc) - 1) / 2) * spread
+            lift = 0.55 + 0.2 * abs(end_x - hx)
+            arc = Path([(hx, top), (hx, top + lift), (end_x, top + lift), (end_x, top)],
+                       [Path.MOVETO, Path.CURVE4, Path.CURVE4, Path.CURVE4])
+            canvas.arrow((hx, top), (end_x, top), "attention-arrow", path=arc, color=colour,
+                         linewidth=1.0, head_scale=11)
+            canvas.extend(hx, end_x, top, top + 0.75 * lift)
+            highest = max(highest, top + 0.75 * lift)
+    canvas.text((enc[0] + dec[-1]) / 2, highest + 0.1, "attention: every context reads all "
+                "encoder states", va="bottom", fontsize=11, gid="part", reserve=True,
+                fontweight="bold", color="#555555")
+
+
+def draw_attention(source_steps: int = 4, ax: Axes | None = None) -> Axes:
+    """Draw one step of dot-product attention over the encoder states.
+
+    What is drawn, bottom to top, for one decoder step $t$ (Luong et al.,
+    2015; Keras's `Attention` called with `[query, value]`, so the encoder
+    states serve as both keys and values):
+
+    - the encoder states $h_1, \\dots, h_T$, and the decoder's state, the
+      query $q_t$, which reaches every one of them;
+    - the scores $s_{tj} = q_t \\cdot h_j$, one per encoder state;
+    - a softmax over all $T$ scores, giving weights $\\alpha_{t1}, \\dots,
+      \\alpha_{tT}$ that are positive and sum to 1;
+    - the weighted sum, the context $c_t = \\sum_j \\alpha_{tj} h_j$.
+
+    Args:
+        source_steps: the number of encoder states $T$ (1 to 8).
+        ax: the Axes to draw on; a new figure, sized to the drawing, is
+            created when None.
+
+    Returns:
+        The Axes. The encoder states are patches with `gid ==
+        "encoder-state"`, the scores circles with `gid == "score"`, the
+        context a patch with `gid == "context"`.
+
+    Example:
+
+    >>> ax = draw_attention(source_steps=5)
+    """
+    source_steps = _check_count("source_steps", source_steps, 1, 8)
+    canvas, created = _diagram_axes(ax)
+    step = 1.9
+    cols = [j * step for j in range(source_steps)]
+    score_y, softmax_y, weight_y, sum_y, context_y = 1.4, 2.6, 3.85, 5.0, 6.0
+    bus_y = -0.85
+    mid = (cols[0] + cols[-1]) / 2
+    for j, x in enumerate(cols):
+        canvas.box(x, 0.0, _IO_W, _IO_H, _state_label(j + 1), _FACES["output"], "encoder-state")
+        canvas.arrow((x, _IO_H / 2), (x, score_y - _OP_R), "key-arrow")
+        canvas.op(x, score_y, "dot", "score")
+        canvas.arrow((x, score_y + _OP_R), (x, softmax_y - 0.25), "score-arrow")
+        canvas.text(x + 0.1, (score_y + softmax_y) / 2 - 0.05, f"$s_{{t{j + 1}}}$", ha="left",
+                    fontsize=11, gid="score-label")
+        canvas.arrow((x, softmax_y + 0.25), (x, weight_y - _OP_R), "weight-arrow")
+        canvas.text(x + 0.1, (softmax_y + weight_y) / 2, rf"$\alpha_{{t{j + 1}}}$", ha="left",
+                    fontsize=12, gid="weight")
+        canvas.op(x, weight_y, "x", "weigh")
+        canvas.text(x - 0.72, weight_y, _state_label(j + 1), ha="right", gid="value",
+                    reserve=True)
+        canvas.arrow((x - 0.7, weight_y), (x - _OP_R, weight_y), "value-arrow")
+        # The weighted terms meet in one sum.
+        dx, dy = x - mid, weight_y - sum_y
+        norm = float(np.hypot(dx, dy))
+        canvas.arrow((x, weight_y + _OP_R),
+                     (mid + _OP_R * dx / norm, sum_y + _OP_R * dy / norm), "sum-arrow")
+    width = cols[-1] - cols[0] + 1.4
+    canvas.box(mid, softmax_y, width, 0.5, "softmax", _FACES["attention"], "softmax",
+               fontsize=11)
+    canvas.op(mid, sum_y, "+", "sum")
+    canvas.box(mid, context_y, 0.8, 0.5, "$c_t$", _FACES["attention"], "context")
+    canvas.arrow((mid, sum_y + _OP_R), (mid, context_y - 0.25), "context-arrow")
+    canvas.text(mid + 0.55, context_y, "context", ha="left", fontsize=11, gid="caption",
+                reserve=True)
+    # The query: one decoder state, carried under the encoder states to every score.
+    q_x = cols[0] - 1.7
+    canvas.box(q_x, bus_y, 0.8, 0.5, "$q_t$", _FACES["decoder"], "query")
+    canvas.text(q_x, bus_y - 0.35, "decoder state\n(the query)", va="top", fontsize=_SMALL_SIZE,
+                gid="caption", reserve=True)
+    branch = [x + 0.65 for x in cols]
+    canvas.wire([(q_x + 0.4, bus_y), (branch[-1], bus_y)], "query-bus", head=False)
+    for x, bx in zip(cols, branch):
+        if bx != branch[-1]:
+            canvas.dot(bx, bus_y)
+        canvas.wire([(bx, bus_y), (bx, score_y), (x + _OP_R, score_y)], "query-arrow")
+    canvas.text(cols[-1] + 1.0, 0.0, "encoder states", ha="left", fontsize=_SMALL_SIZE,
+                gid="caption", reserve=True)
+    canvas.text(cols[-1] + 1.0, score_y, r"scores $q_t \cdot h_j$", ha="left",
+                fontsize=_SMALL_SIZE, gid="caption", reserve=True)
+    canvas.text(cols[-1] + 1.0, softmax_y, "weights: positive, sum to 1", ha="left",
+                fontsize=_SMALL_SIZE, gid="caption", reserve=True)
+    canvas.text(cols[-1] + 1.0, weight_y, "weigh each state", ha="left",
+                fontsize=_SMALL_SIZE, gid="caption", reserve=True)
+    canvas.text(cols[-1] + 1.0, sum_y, r"add up: $c_t = \sum_j \alpha_{tj} h_j$", ha="left",
+                fontsize=_SMALL_SIZE, gid="caption", reserve=True)
+    return _finish_diagram(canvas, created)
