@@ -159,6 +159,9 @@ def execute(notebook, room: Room, *, timeout, max_output_bytes=1 << 20,
     client = _GradingClient(
         notebook, km=km, timeout=timeout, startup_timeout=STARTUP_SECONDS, allow_errors=True,
         interrupt_on_timeout=True, max_output_bytes=max_output_bytes,
+        # nbclient stops collecting a cell's outputs 4 s after its reply by default; on a
+        # busy machine that could drop an error output and change a verdict.
+        iopub_timeout=60,
         record_timing=False,    # no clock times: the same submission gives the same file
         error_on_timeout={"ename": "TimeoutError",
                           "evalue": f"this cell ran for more than {timeout:g} s and was stopped",

@@ -13,3 +13,8 @@ c.CourseDirectory.source_directory = "source"
 # quiet; this filter is the second line of defence for library warnings.
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"(WARNING: All log messages before absl|I0000 |W0000 |.*Warning:)"
+
+# After a cell's reply, nbclient waits only 4 s for the kernel's last outputs, and
+# nbgrader turns that wait running out into a crash (raise_on_iopub_timeout). On a busy
+# machine a healthy kernel can take longer, so a grade would depend on the machine's load.
+c.Execute.iopub_timeout = 60

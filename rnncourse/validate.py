@@ -122,6 +122,7 @@ def validate(path, timeout: float = CELL_TIMEOUT) -> tuple[list[TestResult], lis
             cell.outputs, cell.execution_count = [], None
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             allow_errors=True, interrupt_on_timeout=True,
+                            iopub_timeout=60,   # a busy machine must not lose outputs
                             resources={"metadata": {"path": str(path.parent.resolve())}})
     try:
         client.execute()
