@@ -82,9 +82,8 @@ def _grade(names: list[str]) -> dict:
     rows = [row for r in graded.values() for row in (r["mutation"] or {}).get("rows", [])]
     lines = [
         f"Mutation table: {len(names)} assignment(s) graded in {seconds:.0f} s: stock nbgrader "
-        f"steps {timings.get('stock', 0):.0f} s on {workers} threads; alongside them, our CLI's "
-        f"one run over the same submissions {timings.get('ours', 0):.0f} s. "
-        f"Mutants from {MUTANTS}.",
+        f"steps {timings.get('stock', 0):.0f} s on {workers} threads, then our CLI's one run "
+        f"over the same submissions {timings.get('ours', 0):.0f} s. Mutants from {MUTANTS}.",
         "",
         format_table(rows),
         "",
