@@ -33,6 +33,8 @@ import csv
 import io
 from pathlib import Path
 
+from autograder.report import _number
+
 CANVAS_ID_COLUMNS = ("SIS Login ID", "SIS User ID", "ID")
 NO_GRADE = ("error",)                 # statuses whose score must not be imported
 
@@ -66,10 +68,6 @@ def _table(rows: list[dict]) -> tuple[list[str], list[str], dict, dict]:
     return students, assignments, scores, points
 
 
-def _number(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
 def _write(header: list[str], body: list[list[str]]) -> str:
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\n")
@@ -85,7 +83,7 @@ def canvas_csv(rows: list[dict], id_column: str = "SIS Login ID") -> str:
     students, assignments, scores, points = _table(rows)
     identity = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
     body = [["Points Possible", "", "", "", ""]
-            + [_number(points[a]) if a in points else "" for a in assignments]]
+            + [str(_number(points[a])) if a in points else "" for a in assignments]]
     for student in students:
         ids = {column: "" for column in identity}
         ids["Student"] = student

@@ -339,10 +339,15 @@ def student_id(index: int) -> str:
     return f"mutants{index + 1:02d}"
 
 
-def write_submissions(
+def autograde_mutants(
     course: Path, assignment: Assignment, plans: dict[str, dict[str, Mutant | None]]
-) -> None:
-    """Write the planned submissions (student id -> plan) into `course`/submitted."""
+) -> dict:
+    """Write the planned submissions (student id -> plan), autograde them with stock
+    nbgrader in `course`, read the scores from its gradebook."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    if not plans:
+        return {"rows": [], "seconds": 0.0, "submissions": 0, "log": ""}
     notebook_of = dict(assignment.functions)
     for sid, plan in plans.items():
         target = course / "submitted" / sid / assignment.name
@@ -354,18 +359,6 @@ def write_submissions(
                 {f: v for f, v in plan.items() if notebook_of[f] == name},
             )
             (target / f"{name}.ipynb").write_text(json.dumps(notebook, indent=1), "utf8")
-
-
-def autograde_mutants(
-    course: Path, assignment: Assignment, plans: dict[str, dict[str, Mutant | None]]
-) -> dict:
-    """Autograde the submissions `write_submissions` wrote with stock nbgrader in
-    `course`, and read the scores from its gradebook."""
-    from nbgrader.api import Gradebook, MissingEntry
-
-    if not plans:
-        return {"rows": [], "seconds": 0.0, "submissions": 0, "log": ""}
-    notebook_of = dict(assignment.functions)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for sid in plans:
             gradebook.update_or_create_student(sid)
@@ -520,7 +513,6 @@ class AssignmentResult:
     student_grade_cells: dict[str, str] = field(default_factory=dict)  # grade_id -> source
     mutation: dict | None = None  # all parts' rows, once every part is graded
     parts: dict[int, dict] = field(default_factory=dict)  # autograde_mutants() per part
-    courses: list[str] = field(default_factory=list)  # course roots holding submissions
     errors: dict[str, str] = field(default_factory=dict)  # step -> what went wrong
     seconds: dict[str, float] = field(default_factory=dict)  # step -> wall time
 
@@ -628,23 +620,16 @@ def _assignment_tasks(
         parts = -(-len(plans) // max(1, chunk)) if plans else 0
         size = -(-len(plans) // parts) if parts else 0
         tasks = []
-        shares, wheres = [], []
         for part in range(parts):
-            shares.append({
+            share = {
                 student_id(i): plans[i]
                 for i in range(part * size, (part + 1) * size)
                 if i < len(plans)
-            })
+            }
             where = course
             if part > 0:  # a copy of the generated course root, gradebook included
                 where = scratch / f"{assignment.name}-part{part + 1}"
                 shutil.copytree(course, where)
-            wheres.append(where)
-        # Only after every copy: a part's root holds its own submissions, no other part's.
-        for where, share in zip(wheres, shares):
-            write_submissions(where, assignment, share)
-            result.courses.append(str(where))
-        for part, (where, share) in enumerate(zip(wheres, shares)):
             name = "autograde" if parts == 1 else f"autograde {part + 1}/{parts}"
             tasks.append((AUTOGRADE, _step(result, name, autograde(part, where, share))))
         tasks.append(
@@ -669,21 +654,17 @@ def run_all(
 ) -> dict[str, AssignmentResult]:
     """Generate, validate (source and student) and autograde the mutants of every
     assignment (at most `chunk` submissions per `nbgrader autograde` run), each in its own
-    course roots under `scratch`, then grade the same submissions with our CLI in one
-    run. `timings`, if given, gets the wall time of the stock nbgrader steps and of our
-    CLI's run."""
+    course roots under `scratch`. `timings`, if given, gets the wall time of the stock
+    nbgrader steps and of our CLI's one run over the same submissions."""
     results = {a.name: AssignmentResult(a.name) for a in assignments}
     first = []
     for assignment in assignments:
         result = results[assignment.name]
         first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk)
-    # Our CLI grades the same submissions in one run, after the stock steps. (Running it
-    # alongside them saved nothing on this CPU-bound 2-core machine, and the extra load
-    # pushed cells past their time limits.)
     start = time.perf_counter()
     _run_pool(workers, first)
     middle = time.perf_counter()
-    courses = [Path(course) for r in results.values() for course in r.courses]
+    courses = [Path(part["course"]) for r in results.values() for part in r.parts.values()]
     ours = grade_with_our_autograder(courses, scratch)
     if timings is not None:
         timings.update(stock=middle - start, ours=time.perf_counter() - middle)
