@@ -64,10 +64,13 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_NEVER_STARTED = "Kernel didn't respond in"
 
 
-def environment() -> dict[str, str]:
+def environment(references: Path | None = None) -> dict[str, str]:
     """The Makefile's environment: .venv/bin first on PATH (nbgrader runs `alembic` from
-    PATH), TensorFlow's C++ start-up chatter off."""
+    PATH), TensorFlow's C++ start-up chatter off; with `references`, the file of Keras's
+    outputs that `rnncourse.reference` looks calls up in before running Keras."""
     env = dict(os.environ)
+    if references is not None:
+        env["RNNCOURSE_REFERENCE_CACHE"] = str(references)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     env.setdefault("PYTHONWARNINGS", "ignore::DeprecationWarning")
@@ -209,14 +212,14 @@ def tail(text: str, lines: int = 25) -> str:
     return "\n".join(kept[-lines:])
 
 
-def nbgrader(course: Path, *args: str, timeout: float = 1800,
-             check: bool = True) -> subprocess.CompletedProcess:
+def nbgrader(course: Path, *args: str, timeout: float = 1800, check: bool = True,
+             references: Path | None = None) -> subprocess.CompletedProcess:
     """Stock nbgrader, run from the course root; raises with its output when it fails
-    (unless `check` is false)."""
+    (unless `check` is false). `references`: see `environment`."""
     proc = subprocess.run(
         [str(BIN / "nbgrader"), *args],
         cwd=course,
-        env=environment(),
+        env=environment(references),
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -252,6 +255,37 @@ def validate(path: Path, *, validate_all: bool = False, timeout: float = 900) ->
             + tail(proc.stdout + proc.stderr)
         )
     return json.loads(lines[-1])
+
+
+def reference_table(assignments: list[Assignment], cache: Path) -> Path:
+    """Keras's outputs for every reference call that the source notebooks of `assignments`
+    make (visible and hidden tests), as our CLI computes them before grading
+    (`autograder.references`, which also fails when a solution fails its own tests), saved
+    in the folder `cache`: a CLI run with `--out cache.parent` finds and reuses the file.
+    Computed in a fresh Python, because the clean run's timers need a main thread.
+
+    Returns:
+        The table's path (the value of `RNNCOURSE_REFERENCE_CACHE` that uses it).
+    """
+    names = sorted(a.name for a in assignments)
+    proc = subprocess.run([sys.executable, __file__, "references", str(cache), *names],
+                          env=environment(), capture_output=True, text=True, timeout=900,
+                          check=False)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        raise RuntimeError(f"computing the reference table failed (exit {proc.returncode}):\n"
+                           + tail(proc.stdout + proc.stderr))
+    return Path(lines[-1])
+
+
+def _references_main(argv: list[str]) -> int:
+    sys.path.insert(0, str(ROOT))      # run as a script: the course's own `autograder`
+    from autograder.references import reference_table as compute
+    from autograder.spec import load_assignment
+
+    _, path, _ = compute([load_assignment(name) for name in argv[1:]], Path(argv[0]))
+    print(path)
+    return 0
 
 
 def _validate_main(argv: list[str]) -> int:
@@ -340,10 +374,13 @@ def student_id(index: int) -> str:
 
 
 def autograde_mutants(
-    course: Path, assignment: Assignment, plans: dict[str, dict[str, Mutant | None]]
+    course: Path, assignment: Assignment, plans: dict[str, dict[str, Mutant | None]],
+    references: Path | None = None,
 ) -> dict:
     """Write the planned submissions (student id -> plan), autograde them with stock
-    nbgrader in `course`, read the scores from its gradebook."""
+    nbgrader in `course`, read the scores from its gradebook. With `references` (a table
+    of Keras's outputs, `reference_table`), the test cells look the oracle up instead of
+    importing TensorFlow in every kernel; a call missing from it still runs Keras."""
     from nbgrader.api import Gradebook, MissingEntry
 
     if not plans:
@@ -366,7 +403,7 @@ def autograde_mutants(
     start = time.perf_counter()
     args = ["autograde", assignment.name, f"--ExecutePreprocessor.timeout={AUTOGRADE_TIMEOUT}"]
     limit = AUTOGRADE_TIMEOUT * 10 * max(1, len(plans))
-    proc = nbgrader(course, *args, timeout=limit, check=False)
+    proc = nbgrader(course, *args, timeout=limit, check=False, references=references)
     log = proc.stdout + proc.stderr
     failed = re.findall(r"error processing assignment '[^']+' for student '([^']+)'", log)
     if proc.returncode != 0 and failed and all(
@@ -374,7 +411,8 @@ def autograde_mutants(
         # A kernel that never started is the machine's failure, not a verdict: Jupyter's
         # TCP kernels race for ports when many start at once. Grade those students again.
         for sid in failed:
-            proc = nbgrader(course, *args, f"--student={sid}", timeout=limit)
+            proc = nbgrader(course, *args, f"--student={sid}", timeout=limit,
+                            references=references)
     elif proc.returncode != 0:
         nbgrader_failed(proc, args, course)
     seconds = time.perf_counter() - start
@@ -422,11 +460,16 @@ def autograde_mutants(
     }
 
 
+def ours_out(scratch: Path) -> Path:
+    """Where `grade_with_our_autograder` has our CLI write (its `--out`)."""
+    return scratch / "ours"
+
+
 def grade_with_our_autograder(courses: list[Path], scratch: Path, workers: int = 2) -> dict:
     """Every course root's submissions, graded by one `python -m autograder autograde` run
     (sandboxed, clean verdict; one reference table for all): (student id, assignment) ->
     its result (the JSON the CLI keeps in OUT/.results)."""
-    submitted, out = scratch / "ours-submitted", scratch / "ours"
+    submitted, out = scratch / "ours-submitted", ours_out(scratch)
     for course in courses:
         for folder in (course / "submitted").glob("*/*"):
             shutil.copytree(folder, submitted / folder.parent.name / folder.name)
@@ -553,7 +596,31 @@ def _run_pool(workers: int, first: list[tuple[int, Callable[[], list]]]) -> None
 
 # Priorities: generating unblocks the rest; autograde is the long step, so it starts as early
 # as it can; the validations fill the gaps.
-GENERATE, AUTOGRADE, VALIDATE_SOURCE, VALIDATE_STUDENT = 0, 1, 2, 3
+REFERENCES, GENERATE, AUTOGRADE, VALIDATE_SOURCE, VALIDATE_STUDENT = -1, 0, 1, 2, 3
+
+
+class SharedReferences:
+    """The reference table of a whole `run_all`, computed by one task; the autograde
+    steps wait for it (`path()`), and grade without it (Keras live) if it failed."""
+
+    def __init__(self, assignments: list[Assignment], cache: Path):
+        self.assignments, self.cache = assignments, cache
+        self._done = threading.Event()
+        self._path: Path | None = None
+        self.error = ""
+
+    def compute(self) -> list:
+        try:
+            self._path = reference_table(self.assignments, self.cache)
+        except Exception as exc:  # the source validation reports a failing solution
+            self.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            self._done.set()
+        return []
+
+    def path(self) -> Path | None:
+        self._done.wait()
+        return self._path
 
 
 def _step(result: AssignmentResult, name: str, fn: Callable[[], list]) -> Callable[[], list]:
@@ -578,6 +645,7 @@ def _assignment_tasks(
     scratch: Path,
     mutants_root: Path | None,
     chunk: int,
+    references: SharedReferences | None = None,
 ) -> list[tuple[int, Callable[[], list]]]:
     """The first tasks for one assignment (generating queues the steps that need it)."""
     course = make_course(scratch / assignment.name, assignment)
@@ -606,7 +674,8 @@ def _assignment_tasks(
 
     def autograde(part: int, where: Path, plans: dict) -> Callable[[], list]:
         def run() -> list:
-            result.parts[part] = autograde_mutants(where, assignment, plans)
+            table = references.path() if references is not None else None
+            result.parts[part] = autograde_mutants(where, assignment, plans, table)
             return []
 
         return run
@@ -650,17 +719,29 @@ def run_all(
     workers: int = 3,
     mutants_root: Path | None = None,
     chunk: int = 5,
-    timings: dict[str, float] | None = None,
+    timings: dict | None = None,
+    share_references: bool = False,
 ) -> dict[str, AssignmentResult]:
     """Generate, validate (source and student) and autograde the mutants of every
     assignment (at most `chunk` submissions per `nbgrader autograde` run), each in its own
     course roots under `scratch`. `timings`, if given, gets the wall time of the stock
-    nbgrader steps and of our CLI's one run over the same submissions."""
+    nbgrader steps and of our CLI's one run over the same submissions.
+
+    With `share_references`, Keras's outputs are computed once (`reference_table`) and
+    both graders look them up: the stock autograde steps through
+    `RNNCOURSE_REFERENCE_CACHE`, our CLI by finding the table in its output folder. The
+    source notebooks are still validated against live Keras. Off in the benchmarks, which
+    time stock nbgrader as an instructor runs it."""
     results = {a.name: AssignmentResult(a.name) for a in assignments}
     first = []
+    references = None
+    if share_references:
+        references = SharedReferences(assignments, ours_out(scratch) / ".cache")
+        first.append((REFERENCES, references.compute))
     for assignment in assignments:
         result = results[assignment.name]
-        first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk)
+        first += _assignment_tasks(assignment, result, scratch, mutants_root, chunk,
+                                   references)
     start = time.perf_counter()
     _run_pool(workers, first)
     middle = time.perf_counter()
@@ -668,6 +749,8 @@ def run_all(
     ours = grade_with_our_autograder(courses, scratch)
     if timings is not None:
         timings.update(stock=middle - start, ours=time.perf_counter() - middle)
+        if references is not None and references.error:
+            timings["references_error"] = references.error
     for result in results.values():
         for part in result.parts.values():
             for row in part["rows"]:
@@ -692,5 +775,7 @@ def run_all(
 if __name__ == "__main__":
     if len(sys.argv) >= 3 and sys.argv[1] == "validate":
         sys.exit(_validate_main(sys.argv[2:]))
+    if len(sys.argv) >= 3 and sys.argv[1] == "references":
+        sys.exit(_references_main(sys.argv[2:]))
     print(__doc__)
     sys.exit(2)

@@ -21,6 +21,11 @@ long assignments split evenly). Three threads, not two, on a 2-core machine: a s
 much of its time waiting (kernel start-up, TensorFlow's import), and 3 finished the five
 assignments in ~200 s where 2 took ~245 s. The results table is written to
 benchmarks/results/mutation_table.txt (and shown in failure messages).
+Keras's outputs for every test case are computed once, by the code our CLI uses for its
+reference table (which first proves each solution passes its own tests): the stock
+autograde steps look them up through `RNNCOURSE_REFERENCE_CACHE` instead of importing
+TensorFlow in every kernel, and our CLI finds the same table in its output folder. The
+source notebooks are still validated against live Keras.
 `RNNCOURSE_MUTANTS=/some/dir` grades another corpus; `RNNCOURSE_GRADING_WORKERS` sets the
 number of threads.
 """
@@ -74,9 +79,9 @@ def _grade(names: list[str]) -> dict:
     workers = int(os.environ.get("RNNCOURSE_GRADING_WORKERS", "3"))
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="rnncourse-grading-") as scratch:
-        timings: dict[str, float] = {}
+        timings: dict = {}
         results = run_all([ASSIGNMENTS[n] for n in names], Path(scratch), workers=workers,
-                          timings=timings)
+                          timings=timings, share_references=True)
     seconds = time.perf_counter() - start
     graded = {name: dataclasses.asdict(result) for name, result in results.items()}
     rows = [row for r in graded.values() for row in (r["mutation"] or {}).get("rows", [])]
@@ -84,6 +89,9 @@ def _grade(names: list[str]) -> dict:
         f"Mutation table: {len(names)} assignment(s) graded in {seconds:.0f} s: stock nbgrader "
         f"steps {timings.get('stock', 0):.0f} s on {workers} threads, then our CLI's one run "
         f"over the same submissions {timings.get('ours', 0):.0f} s. Mutants from {MUTANTS}.",
+        "Keras's reference outputs computed once for both graders"
+        + (f" FAILED, so both ran Keras live: {timings['references_error']}"
+           if timings.get("references_error") else "."),
         "",
         format_table(rows),
         "",
