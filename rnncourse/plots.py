@@ -1428,10 +1428,10 @@ def draw_gru_cell(ax: Axes | None = None, reset_after: bool = True) -> Axes:
 
     Where the reset gate acts depends on `reset_after`:
 
-    - True (Keras's default): $\\tilde h_t = \\tanh(x_t W_h + b_h + r_t \\odot
+    - True (Keras's default): $\\tilde h_t = \\tanh(x_t K_h + b_h + r_t \\odot
       (h_{t-1} U_h + b'_h))$; the diagram has a box for the recurrent product
       $h_{t-1} U_h + b'_h$, which $r_t$ multiplies *after* the matrix product.
-    - False: $\\tilde h_t = \\tanh(x_t W_h + (r_t \\odot h_{t-1}) U_h + b_h)$;
+    - False: $\\tilde h_t = \\tanh(x_t K_h + (r_t \\odot h_{t-1}) U_h + b_h)$;
       $r_t$ multiplies $h_{t-1}$ *before* it.
 
     A note under the cell says which.

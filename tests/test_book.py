@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 CHAPTERS = [
     "intro",
+    "keras_primer",
     "01_why_recurrence",
     "02_equations",
     "03_bptt",
@@ -28,6 +29,7 @@ CHAPTERS = [
     "05_keras",
     "04_adding_experiment",
     "06_applications",
+    "notation",
     "assignments",
     "bibliography",
 ]
