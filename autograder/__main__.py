@@ -6,6 +6,11 @@
                                    [--scheduler ADDRESS] [--force] [--unsafe-no-sandbox]
     python -m autograder demo --out DIR
     python -m autograder export OUT --to canvas|moodle [--file PATH] [--canvas-id COLUMN]
+    python -m autograder report OUT
+    python -m autograder similarity SUBMITTED [--out FILE.html] [--threshold X] [--assignment A]
+
+`autograde` ends by writing the class report, OUT/report.html and OUT/mistakes.csv
+(`autograder.class_report`); `report` writes them again from OUT's saved results.
 
 Exit status: 0 when every submission got a grade (whatever its status), 1 when
 the grader itself failed on some submission (status `error`) or could not run,
@@ -33,6 +38,13 @@ def _positive_float(text):
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError(f"must be positive, got {text}")
+    return value
+
+
+def _fraction(text):
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
     return value
 
 
@@ -71,6 +83,12 @@ def _parser():
                            "limits and an audit hook stand between student code and the "
                            "course; every row's notes say so")
 
+    report_cmd = commands.add_parser(
+        "report", help="write OUT/report.html and OUT/mistakes.csv from OUT's saved results")
+    report_cmd.add_argument("out", type=Path, help="the --out folder of autograde")
+    report_cmd.add_argument("--submitted", type=Path,
+                            help="the graded submissions: also list similar pairs")
+
     demo_cmd = commands.add_parser("demo", help="write a demo class of submissions to DIR")
     demo_cmd.add_argument("--out", required=True, type=Path)
 
@@ -83,6 +101,15 @@ def _parser():
     export_cmd.add_argument("--canvas-id", default="SIS Login ID",
                             choices=("SIS Login ID", "SIS User ID", "ID"),
                             help="the Canvas column that holds nbgrader's student id")
+
+    similar_cmd = commands.add_parser(
+        "similarity", help="list pairs of submissions whose answers are suspiciously alike")
+    similar_cmd.add_argument("submitted", type=Path, help="nbgrader's submitted/ folder")
+    similar_cmd.add_argument("--out", type=Path, help="also write the side-by-side view here")
+    similar_cmd.add_argument("--threshold", type=_fraction, default=None,
+                             help="smallest similarity listed, 0 to 1 (default 0.5)")
+    similar_cmd.add_argument("--assignment", action="append",
+                             help="check only this assignment (repeatable)")
     return parser
 
 
@@ -112,6 +139,33 @@ def main(argv: list[str] | None = None) -> int:
         target = args.file or args.out / f"{args.to}.csv"
         write_private(target, text)
         print(target)
+        return 0
+    if args.command == "report":
+        try:
+            written = _write_report(args.out, args.submitted)
+        except (FileNotFoundError, ValueError) as err:
+            print(f"report: {err}", file=sys.stderr)
+            return 2
+        for path in written:
+            print(path)
+        return 0
+    if args.command == "similarity":
+        from autograder import similarity
+
+        threshold = similarity.THRESHOLD if args.threshold is None else args.threshold
+        notes = []
+        try:
+            pairs = similarity.similar_pairs(args.submitted, threshold, args.assignment,
+                                             notes=notes)
+        except FileNotFoundError as err:
+            print(f"similarity: {err}", file=sys.stderr)
+            return 2
+        print(similarity.table(pairs))
+        for note in notes:
+            print(f"note: {note}")
+        if args.out:
+            similarity.write_html(args.out, pairs, threshold=threshold)
+            print(f"side by side: {args.out}")
         return 0
     if args.command == "demo":
         from autograder.demo import write_class
@@ -144,7 +198,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(report.summary(rows))
     print(f"\ngrades: {args.out / 'grades.csv'}   feedback: {args.out / 'feedback'}")
-    return 1 if any(r["status"] == "error" for r in rows) else 0
+    failed = any(r["status"] == "error" for r in rows)
+    try:
+        page, _ = _write_report(args.out, args.submitted)
+    except Exception as err:  # noqa: BLE001 - the grades are written; say what failed
+        print(f"autograde: the class report failed: {type(err).__name__}: {err}",
+              file=sys.stderr)
+        return 1
+    print(f"report: {page}")
+    return 1 if failed else 0
+
+
+def _write_report(out: Path, submitted: Path | None) -> list[Path]:
+    from autograder.class_report import write_report
+
+    return write_report(out, submitted=submitted)
 
 
 def _terminate(signum, frame):

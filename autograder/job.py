@@ -34,6 +34,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -229,7 +230,19 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
 
 
 def grade(job: Job, settings: Settings, spec=None) -> dict:
-    """Grade every notebook of `job`'s assignment. Never raises: errors become a status."""
+    """Grade every notebook of `job`'s assignment. Never raises: errors become a status.
+
+    The result's `wall_seconds` is the job's own time (the class report's slowest
+    submissions). It is the one field that differs between two gradings of the same
+    files, so the engine keeps it out of the saved result, in `OUT/.timing/`.
+    """
+    start = time.monotonic()
+    result = _grade(job, settings, spec)
+    result["wall_seconds"] = round(time.monotonic() - start, 3)
+    return result
+
+
+def _grade(job: Job, settings: Settings, spec=None) -> dict:
     result = {"student_id": job.student_id, "assignment_id": job.assignment_id,
               "status": "error", "score": None, "max_score": None, "notes": [],
               "notebooks": [], "settings": settings.recorded()}

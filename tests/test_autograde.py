@@ -281,6 +281,10 @@ def test_saved_results_and_grades_are_untouched_by_the_attackers(graded):
         if path.is_file() and path.suffix in (".json", ".csv", ".html", ".ipynb") and \
                 not attackers & set(path.parts):
             text = path.read_text(encoding="utf-8")
+            if path.name == "report.html":
+                # The class report quotes answers (the attackers' too) side by side.
+                assert text.endswith("</html>\n"), path
+                text = text[:text.index('<section class="similarity">')]
             assert not text.endswith("tampered") and "stayed-behind" not in text, path
             if path.suffix == ".json":
                 json.loads(text)
@@ -522,3 +526,127 @@ def test_feedback_renders_its_maths_with_no_network(graded):
         assert driver.execute_script(count, ".output_area mjx-container") == 0
     finally:
         driver.quit()
+
+
+# --- the class report (autograder/class_report.py) ------------------------------------------
+
+def _failing(graded, test: str, phrase: str) -> set[str]:
+    """The students whose assignment-1 test `test` failed with `phrase` in its message,
+    read straight from the saved results."""
+    found = set()
+    for path in (graded["out"] / ".results").glob(f"*/{A1}.json"):
+        for notebook in json.loads(path.read_text())["notebooks"]:
+            outcome = notebook["tests"].get(test)
+            if outcome and not outcome["clean_passed"] and phrase in outcome["message"]:
+                found.add(path.parent.name)
+    return found
+
+
+def test_the_class_report_counts_the_named_mistakes_of_each_function(graded):
+    out = graded["out"]
+    assert f"report: {out / 'report.html'}" in graded["proc"].stdout
+    with open(out / "mistakes.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    forward = [r for r in rows if (r["assignment"], r["function"]) == (A1, "test_rnn_forward")]
+    transposed = _failing(graded, "test_rnn_forward", "Hint (recurrent_kernel_transposed)")
+    assert "one_function_wrong" in transposed
+    [row] = [r for r in forward if r["mistake"] == "recurrent_kernel_transposed"]
+    assert int(row["students"]) == len(transposed)
+    assert set(row["student_ids"].split()) == transposed
+    # The named mistakes, most common first, then the failures no mistake explains.
+    kinds = [r["mistake"].startswith("no named mistake: ") for r in forward]
+    assert kinds == sorted(kinds), forward
+    for unnamed in (False, True):
+        counts = [int(r["students"]) for r, kind in zip(forward, kinds) if kind == unnamed]
+        assert counts == sorted(counts, reverse=True), forward
+    # A failure no mistake explains is grouped by its first line.
+    unanswered = _failing(graded, "test_rnn_cell_forward", "NotImplementedError")
+    assert {"unanswered", "deleted_answer_cell"} <= unanswered
+    [row] = [r for r in rows if r["function"] == "test_rnn_cell_forward"
+             and r["mistake"] == "no named mistake: NotImplementedError"]
+    assert set(row["student_ids"].split()) == unanswered
+    page = (out / "report.html").read_text(encoding="utf-8")
+    plural = "s" if len(transposed) > 1 else ""
+    assert f"<b>recurrent_kernel_transposed</b>: {len(transposed)} student{plural}" in page
+
+
+def test_the_class_report_lists_every_flagged_submission_and_the_slowest(graded):
+    page = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    attention = page[page.index('id="attention"'):page.index('id="slowest"')]
+    for student, (status, _, phrase) in EXPECTED.items():
+        if status == "graded":
+            assert f"<td>{student}</td>" not in attention, student
+        else:
+            assert re.search(rf"<td>{student}</td><td>{A1}</td><td><span class=\"status\">"
+                             rf"{status}</span>", attention), student
+            assert html.escape(phrase) in attention, (student, phrase)
+    for key in graded["grades"]:      # every job's time is kept beside its result
+        timing = json.loads((graded["out"] / ".timing" / key[0] / f"{key[1]}.json").read_text())
+        assert isinstance(timing["wall_seconds"], float) and timing["wall_seconds"] >= 0, key
+    slowest = page[page.index('id="slowest"'):]
+    seconds = [float(s) for s in re.findall(r"<td>([\d.]+)</td></tr>", slowest)]
+    assert len(seconds) == 10 and seconds == sorted(seconds, reverse=True)
+
+
+def test_the_class_report_opens_offline_with_its_figures_and_tables(graded):
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+
+    page = graded["out"] / "report.html"
+    raw = page.read_text(encoding="utf-8")
+    # Student code quoted in the similarity view may mention URLs (escaped text); no
+    # attribute of the page's own elements may point at another host.
+    assert not re.search(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", raw), \
+        "the report must load nothing"
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*CHROMIUM_FLAGS, "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
+                              options=options)
+    try:
+        driver.get(page.as_uri())
+        images = driver.execute_script(
+            "return Array.from(document.images, i => [i.complete, i.naturalWidth, "
+            "i.src.slice(0, 22)])")
+        rows = driver.execute_script(
+            "return Array.from(document.querySelectorAll('table'), t => t.tBodies[0].rows.length)")
+        scripts = driver.execute_script("return document.scripts.length")
+    finally:
+        driver.quit()
+    assignments = {a for _, a in graded["grades"]}
+    # One histogram per assignment, each loaded, and no other image (a student's `<img>`).
+    assert len(images) == len(assignments) == 1 + len(OTHERS)
+    assert all(done and width > 0 and src == "data:image/png;base64," for done, width, src
+               in images), images
+    assert len(rows) >= 5 and all(n > 0 for n in rows), rows
+    assert scripts == 0
+
+
+def test_the_report_command_writes_the_same_report_again(graded, tmp_path):
+    from autograder.__main__ import main
+
+    copy = tmp_path / "out"         # the same folder name: the page's title is the same
+    for part in (".results", ".timing"):
+        shutil.copytree(graded["out"] / part, copy / part)
+    shutil.copy(graded["out"] / "grades.csv", copy / "grades.csv")
+    assert main(["report", str(copy), "--submitted", str(graded["submitted"])]) == 0
+    for name in ("report.html", "mistakes.csv"):
+        assert (copy / name).read_bytes() == (graded["out"] / name).read_bytes(), name
+
+
+def test_the_class_report_lists_identical_answers_as_similar(graded):
+    page = (graded["out"] / "report.html").read_text(encoding="utf-8")
+    similar = page[page.index('id="similar"'):]
+    rows = re.findall(r"<tr><td>([^<]+)</td><td>([^<(]+)(?: \([^)]*\))?</td>"
+                      r"<td>([^<(]+)(?: \([^)]*\))?</td><td>(\d+)%</td>", similar)
+    pairs = {(a, s.strip(), t.strip()) for a, s, t, _ in rows}
+    # The demo class's honest variants hand in the same answers: every pair is listed,
+    # with each student's grade beside the name.
+    assert (A1, "correct", "correct_with_cell_magics") in pairs, sorted(pairs)[:20]
+    assert "correct (5/5)" in similar
+    # Two notebooks left unanswered share only the released code, which does not count.
+    assert not {(A1, "deleted_answer_cell", "unanswered"),
+                (A1, "unanswered", "deleted_answer_cell")} & pairs
