@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde grade browser sandbox test check lint clean
+.PHONY: help venv lock student-notebooks book book-clean bench-book bench-grade bench-autograde grade browser sandbox postgres test check lint clean
 
 help:
 	@echo "make book   build the site into _build/html"
@@ -20,6 +20,7 @@ help:
 	@echo "make lock   re-resolve requirements.lock from pyproject.toml"
 	@echo "make browser  install Debian's chromium + chromium-driver (site tests)"
 	@echo "make sandbox  install Debian's bubblewrap (the grading sandbox)"
+	@echo "make postgres install Debian's postgresql (the --db postgresql:// tests)"
 	@echo "make grade  build a demo class of 34+ submissions, grade it, print the summary"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 	@echo "make bench-grade time each solution notebook and grading one submission"
@@ -104,6 +105,22 @@ sandbox:
 	    bubblewrap >/dev/null; \
 	fi
 
+# tests/test_postgres_gradebook.py grades into a PostgreSQL gradebook on a throwaway server
+# it starts itself (tests/postgres.py). Debian's package, installed only when initdb/pg_ctl
+# are found neither on PATH nor in Debian's /usr/lib/postgresql/<version>/bin.
+postgres:
+	@found=; for dir in $$(command -v pg_ctl | xargs -r readlink -f | xargs -r dirname) /usr/lib/postgresql/*/bin; do \
+	  if [ -x "$$dir/initdb" ] && [ -x "$$dir/pg_ctl" ] && [ -x "$$dir/postgres" ]; then \
+	    found=$$dir; fi; \
+	done; \
+	if [ -z "$$found" ]; then \
+	  echo "Installing Debian's postgresql (for tests/test_postgres_gradebook.py)"; \
+	  sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends \
+	    postgresql >/dev/null; \
+	fi
+
 # Budgets: each chapter < 90 s (04_adding_experiment < 300 s), clean build < 10 min,
 # no-op rebuild < 30 s. Builds in a scratch copy, so _build/ here is left alone.
 bench-book: venv
@@ -128,7 +145,7 @@ grade: venv sandbox
 	python -m autograder demo --out $(DEMO)/submitted
 	python -m autograder autograde $(DEMO)/submitted --out $(DEMO)/out --timeout 20
 
-test: venv browser sandbox
+test: venv browser sandbox postgres
 	ruff check .
 	python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 
