@@ -241,12 +241,15 @@ def generate(course: Path, assignment: str) -> None:
     nbgrader(course, "generate_assignment", assignment, "--force")
 
 
-def validate(path: Path, *, validate_all: bool = False, timeout: float = 900) -> dict:
+def validate(path: Path, *, validate_all: bool = False, timeout: float = 900,
+             references: Path | None = None) -> dict:
     """nbgrader's Python Validator on one notebook, in a fresh Python: its result dict
-    (`{}` when every test passes; `failed`/`changed`/`type_changed` lists otherwise)."""
+    (`{}` when every test passes; `failed`/`changed`/`type_changed` lists otherwise).
+    `references`: see `environment`."""
     cmd = [sys.executable, __file__, "validate", str(path)] + (["--all"] if validate_all else [])
     proc = subprocess.run(
-        cmd, env=environment(), capture_output=True, text=True, timeout=timeout, check=False
+        cmd, env=environment(references), capture_output=True, text=True, timeout=timeout,
+        check=False,
     )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
@@ -654,9 +657,10 @@ def _assignment_tasks(
 
     def validate_source() -> list:
         result.source_validation = {}
+        table = references.path() if references is not None else None
         for name in assignment.notebooks:
             path = source_course / "source" / assignment.name / f"{name}.ipynb"
-            found = validate(path, validate_all=True)
+            found = validate(path, validate_all=True, references=table)
             if found:
                 result.source_validation[name] = found
         return []
@@ -727,11 +731,12 @@ def run_all(
     course roots under `scratch`. `timings`, if given, gets the wall time of the stock
     nbgrader steps and of our CLI's one run over the same submissions.
 
-    With `share_references`, Keras's outputs are computed once (`reference_table`) and
-    both graders look them up: the stock autograde steps through
-    `RNNCOURSE_REFERENCE_CACHE`, our CLI by finding the table in its output folder. The
-    source notebooks are still validated against live Keras. Off in the benchmarks, which
-    time stock nbgrader as an instructor runs it."""
+    With `share_references`, Keras's outputs are computed once (`reference_table`, which
+    runs every solution against live Keras and fails if one fails its own tests) and
+    looked up afterwards: by the stock Validator and autograde steps through
+    `RNNCOURSE_REFERENCE_CACHE`, by our CLI in its output folder. If computing it fails,
+    they all run Keras live. Off in the benchmarks, which time stock nbgrader as an
+    instructor runs it."""
     results = {a.name: AssignmentResult(a.name) for a in assignments}
     first = []
     references = None

@@ -22,10 +22,10 @@ much of its time waiting (kernel start-up, TensorFlow's import), and 3 finished 
 assignments in ~200 s where 2 took ~245 s. The results table is written to
 benchmarks/results/mutation_table.txt (and shown in failure messages).
 Keras's outputs for every test case are computed once, by the code our CLI uses for its
-reference table (which first proves each solution passes its own tests): the stock
-autograde steps look them up through `RNNCOURSE_REFERENCE_CACHE` instead of importing
-TensorFlow in every kernel, and our CLI finds the same table in its output folder. The
-source notebooks are still validated against live Keras.
+reference table, which runs every solution against live Keras and fails if one fails its
+own tests: the stock Validator and autograde steps look them up through
+`RNNCOURSE_REFERENCE_CACHE` instead of importing TensorFlow in every kernel, and our CLI
+finds the same table in its output folder.
 `RNNCOURSE_MUTANTS=/some/dir` grades another corpus; `RNNCOURSE_GRADING_WORKERS` sets the
 number of threads.
 """
