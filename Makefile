@@ -24,7 +24,7 @@ help:
 	@echo "make grade  build a demo class of 34+ submissions, grade it, print the summary"
 	@echo "make bench-book  time every chapter, a clean build and a no-op rebuild"
 	@echo "make bench-grade time each solution notebook and grading one submission"
-	@echo "make bench-autograde  our parallel autograder vs stock nbgrader on 50 submissions"
+	@echo "make bench-autograde  our parallel autograder vs stock nbgrader on 60 submissions"
 
 venv: $(STAMP) $(KNOWN_MISTAKES)
 
@@ -131,7 +131,7 @@ bench-book: venv
 bench-grade: venv sandbox
 	python benchmarks/grade_budget.py
 
-# Not a budget: 50 submissions (10 students x assignments 01-05) graded by stock serial
+# Not a budget: 60 submissions (10 students x every assignment) graded by stock serial
 # `nbgrader autograde` and by `python -m autograder autograde --workers 2` (cold and warm),
 # in the same run; times, throughput ratio, score agreement. About 5 minutes on 2 cores.
 bench-autograde: venv sandbox

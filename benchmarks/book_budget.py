@@ -45,11 +45,12 @@ NOOP_BUILD_BUDGET = 30.0
 # Never copied into the scratch tree (generated, or too big: .venv is symlinked instead).
 SKIP = {".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "__pycache__", "results"}
 
-# The Makefile's environment, for the kernels and the builds.
+# The Makefile's environment, for the kernels and the builds. Not MPLBACKEND=Agg: the
+# kernels must keep matplotlib's inline backend, or plt.show() draws nothing, figure labels
+# go undefined and the clean build fails on its warnings (tests/conftest.py does the same).
 ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "PYTHONWARNINGS": "ignore::DeprecationWarning",
-    "MPLBACKEND": "Agg",
 }
 
 
@@ -153,6 +154,7 @@ def main() -> int:
     parser.add_argument("--keep-scratch", action="store_true", help="keep the scratch copy")
     args = parser.parse_args()
     os.environ.update(ENV)
+    os.environ.pop("MPLBACKEND", None)
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
 
     chapters = sorted(BOOK.glob("*.md"))
