@@ -10,6 +10,7 @@ wrong, 0 of 3), and the correct students must keep full marks beside them.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import json
@@ -96,6 +97,27 @@ EXPECTED = {
 # grader writes for them must be byte-for-byte the same both times.
 BYSTANDERS = ["correct", "correct_vectorised_helper", "correct_with_cell_magics",
               "one_function_wrong", "unanswered", "deleted_answer_cell", "truncated_file"]
+
+
+@contextlib.contextmanager
+def _offline_chromium():
+    """Headless Chromium (Debian's) in which every request that leaves the machine goes
+    to a closed port: no network at all."""
+    pytest.importorskip("selenium")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in [*CHROMIUM_FLAGS, "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
+                              options=options)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 def run_cli(*args, check=False, path=None):
@@ -499,33 +521,19 @@ def test_kernels_are_handed_the_visible_reference_calls_only(graded):
 def test_feedback_renders_its_maths_with_no_network(graded):
     # nbgrader's template loads MathJax 2 from a CDN; ours is MathJax 3 in a folder beside
     # the page, and typesets the notebook's own text only (never a student's output).
-    pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
-
     folder = graded["out"] / "feedback" / "one_function_wrong" / A1
     page = folder / "forward_pass.html"
     assert "cdnjs" not in page.read_text(encoding="utf-8")
     assert (folder / "mathjax" / "tex-chtml-full.js").is_file()
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    # Every request that leaves the machine goes to a closed port: no network at all.
-    for flag in [*CHROMIUM_FLAGS, "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
-                              options=options)
-    try:
-        driver.get(page.as_uri())
-        count = "return document.querySelectorAll(arguments[0]).length"
+    with _offline_chromium() as driver:
         from selenium.webdriver.support.ui import WebDriverWait
 
+        driver.get(page.as_uri())
+        count = "return document.querySelectorAll(arguments[0]).length"
         WebDriverWait(driver, 30).until(lambda d: d.execute_script(count, "mjx-container"))
         assert driver.execute_script(count, "mjx-container") >= 3, "expected typeset maths"
         assert driver.execute_script(count, "mjx-merror") == 0, "a formula failed to typeset"
         assert driver.execute_script(count, ".output_area mjx-container") == 0
-    finally:
-        driver.quit()
 
 
 # --- the class report (autograder/class_report.py) ------------------------------------------
@@ -589,24 +597,13 @@ def test_the_class_report_lists_every_flagged_submission_and_the_slowest(graded)
 
 
 def test_the_class_report_opens_offline_with_its_figures_and_tables(graded):
-    pytest.importorskip("selenium")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from test_site import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
-
     page = graded["out"] / "report.html"
     raw = page.read_text(encoding="utf-8")
     # Student code quoted in the similarity view may mention URLs (escaped text); no
     # attribute of the page's own elements may point at another host.
     assert not re.search(r"""(?:src|href|action)\s*=\s*["']?(?:https?:)?//""", raw), \
         "the report must load nothing"
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*CHROMIUM_FLAGS, "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)),
-                              options=options)
-    try:
+    with _offline_chromium() as driver:
         driver.get(page.as_uri())
         images = driver.execute_script(
             "return Array.from(document.images, i => [i.complete, i.naturalWidth, "
@@ -614,8 +611,6 @@ def test_the_class_report_opens_offline_with_its_figures_and_tables(graded):
         rows = driver.execute_script(
             "return Array.from(document.querySelectorAll('table'), t => t.tBodies[0].rows.length)")
         scripts = driver.execute_script("return document.scripts.length")
-    finally:
-        driver.quit()
     assignments = {a for _, a in graded["grades"]}
     # One histogram per assignment, each loaded, and no other image (a student's `<img>`).
     assert len(images) == len(assignments) == 1 + len(OTHERS)
