@@ -42,7 +42,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.spec import HIDDEN, load_assignment, nbgrader_meta, strip_solution
+from autograder.spec import load_assignment, nbgrader_meta, strip_solution
 from autograder.submissions import BadNotebook, discover, locate, merge, read_notebook
 
 # Calibrated on tests/similarity/ (tests/test_similarity.py prints the margins): disguised
@@ -98,13 +98,14 @@ def released_notebooks(assignment_id: str) -> list[tuple[str, nbformat.NotebookN
     """
     out = []
     for spec in load_assignment(assignment_id).notebooks:
+        visible = {test.grade_id: test.visible_source for test in spec.tests}
         notebook = copy.deepcopy(spec.notebook)
         for cell in notebook.cells:
             meta = nbgrader_meta(cell)
             if meta.get("solution"):
                 cell.source = strip_solution(cell.source)
-            elif meta.get("grade") and cell.cell_type == "code":
-                cell.source = HIDDEN.sub("", cell.source)
+            elif meta.get("grade_id") in visible:
+                cell.source = visible[meta["grade_id"]]
         out.append((spec.name, notebook))
     return out
 
