@@ -62,6 +62,8 @@ def longest_first(pending: list, specs: dict) -> list:
 def _init_worker(table):
     from rnncourse import reference_cache
 
+    # Before TensorFlow is imported here (by a test's setup): see jail.ONE_THREAD.
+    os.environ.update(jail.ONE_THREAD)
     reference_cache.install(table)
 
 

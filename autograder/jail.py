@@ -52,6 +52,14 @@ INSIDE = Path(__file__).with_name("inside")     # the scripts that run in a room
 GRADER_INSIDE = "/grader"                       # where they appear inside
 WORKDIR = "/job"                                # the writable scratch folder inside
 INPUTS = "/inputs"                              # the job's own files, read-only
+# One thread per process for the numeric libraries: a grading run keeps every core busy
+# with jobs in parallel (one per worker), and a job's small models gain little from
+# threads of their own. Extra threads then only fight for the cores (TensorFlow's pools
+# spin while they wait). The kernel, the sandbox and the grader's workers (which train
+# the models of the clean run) all use it, so both runs compute alike.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
+
 UID = 65534                                     # "nobody"
 ETC = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "alternatives", "fonts")
 PIDS_CGROUPS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"))
@@ -209,10 +217,9 @@ class Room:
         work = self.workdir
         env.update(PATH="/usr/local/bin:/usr/bin:/bin", HOME=work, TMPDIR=work,
                    MPLCONFIGDIR=work, MPLBACKEND="Agg", IPYTHONDIR=work,
-                   JUPYTER_RUNTIME_DIR=work, TF_CPP_MIN_LOG_LEVEL="3", OMP_NUM_THREADS="1",
-                   OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1", PYTHONWARNINGS="ignore",
+                   JUPYTER_RUNTIME_DIR=work, TF_CPP_MIN_LOG_LEVEL="3", PYTHONWARNINGS="ignore",
                    PYTHONDONTWRITEBYTECODE="1", RNNCOURSE_INPUTS=self.inputs_inside,
-                   RNNCOURSE_WORKDIR=work)
+                   RNNCOURSE_WORKDIR=work, **ONE_THREAD)
         env.update({k: str(v) for k, v in extra.items()})
         return env
 

@@ -13,7 +13,9 @@ For each notebook of the assignment it:
 4. unless that verdict is already full marks, runs the notebook in a guarded kernel,
    as nbgrader would (`kernel_run`): the outputs shown in the feedback, and the
    in-kernel test results. A kernel can only agree with full marks or score lower,
-   so skipping it then changes no score or status, and saves the slowest step;
+   so skipping it then changes no score or status, and saves the slowest step. For
+   the same reason the kernel leaves out each test whose visible part passed in the
+   clean run;
 5. compares the two: a test that passed in the kernel but fails in the clean run
    means the submission changed the grading, so the status is `tampered`.
 
@@ -142,6 +144,7 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             return rooms[-1]
 
         kernel_hidden, sandbox_hidden, visible = _folders(job, settings)
+        not_rerun: set[str] = set()     # tests the kernel run leaves out
         outcomes, sandbox_notes, cell_errors = clean_run.run_tests(
             spec, merged.student_cells,
             room("clean", hide=jail.not_from_scratch() if spec.from_scratch else ()),
@@ -155,18 +158,28 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         else:
             # Hidden tests never run where student code runs: the kernel gets the
             # visible tests only (what the student has), and they are compared with the
-            # clean run's verdict on that same visible part.
+            # clean run's verdict on that same visible part. A test whose visible part
+            # passed in the clean run is left blank: it cannot be `tampered`, and the
+            # feedback shows the clean run's output for every test, so running it again
+            # would only cost time (for a Keras assignment, a model trained again).
             released = {t.grade_id: t.visible_source for t in spec.tests}
             for cell in merged.notebook.cells:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 if grade_id in released:
-                    cell.source = released[grade_id]
+                    passed = grade_id in outcomes and outcomes[grade_id].visible_passed
+                    cell.source = "" if passed else released[grade_id]
+                    if passed:
+                        not_rerun.add(grade_id)
             executed = kernel_run.execute(
                 merged.notebook, room("kernel"), timeout=settings.timeout,
                 max_output_bytes=settings.max_output_bytes,
                 reference_cache=settings.reference_cache, hidden=kernel_hidden,
                 visible=visible,
                 expected_cells=sum(c.cell_type == "code" for c in spec.notebook.cells))
+            for cell in executed.notebook.cells:       # the feedback shows every test
+                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                if grade_id in not_rerun:
+                    cell.source = released[grade_id]
             record["kernel_run"] = True
     finally:
         for each in rooms:
@@ -204,7 +217,8 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         if grade_id not in outcomes:
             continue
         outcome = outcomes[grade_id]
-        in_kernel = _kernel_passed(cell, index in executed.completed)
+        in_kernel = None if grade_id in not_rerun else \
+            _kernel_passed(cell, index in executed.completed)
         if in_kernel and not outcome.visible_passed and not outcome.timed_out:
             tampered.append(grade_id)
         if outcome.timed_out:

@@ -29,6 +29,7 @@ Command line (used internally, handy by hand):
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 import json
@@ -489,6 +490,20 @@ def grade_with_our_autograder(courses: list[Path], scratch: Path, workers: int =
     return results
 
 
+def ours_job_seconds(results: dict, out: Path) -> dict[str, dict]:
+    """Per assignment, from our CLI's run: jobs, kernel runs and the sum of the jobs'
+    wall times (OUT/.timing), to see where its time goes."""
+    summary: dict[str, dict] = {}
+    for (student, assignment), result in results.items():
+        row = summary.setdefault(assignment, {"jobs": 0, "kernel_runs": 0, "seconds": 0.0})
+        row["jobs"] += 1
+        row["kernel_runs"] += sum(bool(n.get("kernel_run")) for n in result.get("notebooks", []))
+        with contextlib.suppress(OSError, ValueError):
+            timing = json.loads((out / ".timing" / student / f"{assignment}.json").read_text())
+            row["seconds"] += float(timing["wall_seconds"])
+    return summary
+
+
 def ours_verdict(result: dict | None, notebook: str, function: str) -> dict:
     """Our autograder's score and status for one function of one submission."""
     if result is None:
@@ -753,7 +768,8 @@ def run_all(
     courses = [Path(part["course"]) for r in results.values() for part in r.parts.values()]
     ours = grade_with_our_autograder(courses, scratch)
     if timings is not None:
-        timings.update(stock=middle - start, ours=time.perf_counter() - middle)
+        timings.update(stock=middle - start, ours=time.perf_counter() - middle,
+                       ours_jobs=ours_job_seconds(ours, ours_out(scratch)))
         if references is not None and references.error:
             timings["references_error"] = references.error
     for result in results.values():
