@@ -15,7 +15,7 @@ For each notebook of the assignment it:
    in-kernel test results. A kernel can only agree with full marks or score lower,
    so skipping it then changes no score or status, and saves the slowest step. For
    the same reason the kernel leaves out each test whose visible part passed in the
-   clean run;
+   clean run, or that ran out of time there;
 5. compares the two: a test that passed in the kernel but fails in the clean run
    means the submission changed the grading, so the status is `tampered`.
 
@@ -159,16 +159,19 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             # Hidden tests never run where student code runs: the kernel gets the
             # visible tests only (what the student has), and they are compared with the
             # clean run's verdict on that same visible part. A test whose visible part
-            # passed in the clean run is left blank: it cannot be `tampered`, and the
-            # feedback shows the clean run's output for every test, so running it again
-            # would only cost time (for a Keras assignment, a model trained again).
+            # passed in the clean run, or that ran out of time there, is left blank: it
+            # cannot be `tampered`, and the feedback shows the clean run's output for
+            # every test, so running it again would only cost time (for a Keras
+            # assignment, a model trained again; for an endless loop, another timeout).
             released = {t.grade_id: t.visible_source for t in spec.tests}
             for cell in merged.notebook.cells:
                 grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
                 if grade_id in released:
-                    passed = grade_id in outcomes and outcomes[grade_id].visible_passed
-                    cell.source = "" if passed else released[grade_id]
-                    if passed:
+                    outcome = outcomes.get(grade_id)
+                    settled = outcome is not None and (outcome.visible_passed or
+                                                       outcome.timed_out)
+                    cell.source = "" if settled else released[grade_id]
+                    if settled:
                         not_rerun.add(grade_id)
             executed = kernel_run.execute(
                 merged.notebook, room("kernel"), timeout=settings.timeout,
@@ -223,6 +226,9 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
             tampered.append(grade_id)
         if outcome.timed_out:
             statuses.append("timeout")
+            if grade_id in not_rerun:       # else the kernel run's own note says it
+                record["notes"].append(f"cell {grade_id} ran past the {settings.timeout:g} s "
+                                       f"limit and was stopped")
         record["tests"][grade_id] = {
             "points": outcome.points, "score": outcome.points if outcome.passed else 0.0,
             "kernel_passed": in_kernel, "clean_passed": outcome.passed,

@@ -285,6 +285,26 @@ def test_the_kernel_runs_only_when_the_clean_verdict_is_not_full_marks(graded):
                 assert notebook["kernel_run"] == (score < 5 or status == "tampered"), student
 
 
+def test_the_kernel_reruns_only_the_tests_whose_visible_part_failed(graded):
+    """one_function_wrong: rnn_cell_forward is right, rnn_forward wrong. The kernel run
+    leaves out the passing test (it cannot be tampered, and the feedback shows the clean
+    run's output), runs the failing one, and the feedback still shows both tests."""
+    result = json.loads((graded["out"] / ".results" / "one_function_wrong" /
+                         f"{A1}.json").read_text())
+    [notebook] = result["notebooks"]
+    tests = notebook["tests"]
+    assert notebook["kernel_run"] is True
+    assert tests["test_rnn_cell_forward"]["clean_passed"] is True
+    assert tests["test_rnn_cell_forward"]["kernel_passed"] is None     # not run again
+    assert tests["test_rnn_forward"]["kernel_passed"] is False          # run, and failed
+    autograded = next((graded["out"] / "autograded" / "one_function_wrong" / A1).glob(
+        "*.ipynb"))
+    cells = {c["metadata"].get("nbgrader", {}).get("grade_id"): "".join(c["source"])
+             for c in json.loads(autograded.read_text(encoding="utf8"))["cells"]}
+    for test in load_assignment(A1).notebooks[0].tests:
+        assert cells[test.grade_id].strip() == test.visible_source.strip(), test.grade_id
+
+
 def test_a_submission_cannot_write_outside_its_own_folder(graded):
     assert graded["canary"].read_text() == "original"
 
