@@ -102,8 +102,7 @@ class AddingRun:
 
 
 def build_adding_model(cell: str, units: int = 32, length: int | None = None,
-                       learning_rate: float = 1e-3, global_clipnorm: float = 1.0,
-                       jit_compile: bool = True):
+                       learning_rate: float = 1e-3, global_clipnorm: float = 1.0):
     """A compiled many-to-one model: `Input((length, 2))`, `cell(units)`, `Dense(1)`.
 
     Args:
@@ -113,10 +112,6 @@ def build_adding_model(cell: str, units: int = 32, length: int | None = None,
         learning_rate: Adam's learning rate.
         global_clipnorm: Adam scales all the gradients together so that their global
             norm is at most this (chapter 3's rule; None: no clipping).
-        jit_compile: compile the training step with XLA. On a CPU Keras does not by
-            default; for these small recurrent layers, whose time goes into the
-            per-step overhead of the loop over time, it about halves an epoch, after
-            a compilation of a second or two.
 
     Returns:
         A `keras.Model` compiled with the MSE loss.
@@ -136,7 +131,7 @@ def build_adding_model(cell: str, units: int = 32, length: int | None = None,
     model = keras.Model(inputs, outputs, name=f"adding_{cell.lower()}")
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate,
                                       global_clipnorm=global_clipnorm)
-    model.compile(optimizer=optimizer, loss="mse", jit_compile=jit_compile)
+    model.compile(optimizer=optimizer, loss="mse")
     return model
 
 
