@@ -60,6 +60,7 @@ from notebook_grading import (  # noqa: E402
     discover_mutants,
     environment,
     generate,
+    job_seconds,
     make_course,
     nbgrader,
     read_notebook,
@@ -147,18 +148,12 @@ def run_ours(course: Path, out: Path, assignments: list[Assignment], workers: in
     problems = []
     if proc.returncode != 0:
         problems.append(f"exit {proc.returncode}: " + tail(proc.stdout + proc.stderr, 10))
-    # Each job's own wall time (OUT/.timing), summed per assignment: worker-seconds, which
-    # the workers spend in parallel.
-    job_s: dict[str, float] = {}
-    for path in (out / ".timing").glob("*/*.json"):
-        spent = json.loads(path.read_text(encoding="utf8")).get("wall_seconds") or 0.0
-        job_s[path.stem] = job_s.get(path.stem, 0.0) + spent
     grades = {}
     if (out / "grades.csv").exists():
         with open(out / "grades.csv", newline="", encoding="utf-8") as file:
             grades = {(r["student_id"], r["assignment_id"]): r for r in csv.DictReader(file)}
     return {"seconds": seconds, "problems": problems, "grades": grades,
-            "per_assignment_job_s": job_s}
+            "per_assignment_job_s": job_seconds(out)}
 
 
 def stock_scores(course: Path, kinds: dict) -> dict:

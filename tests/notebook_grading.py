@@ -490,17 +490,27 @@ def grade_with_our_autograder(courses: list[Path], scratch: Path, workers: int =
     return results
 
 
+def job_seconds(out: Path) -> dict[str, float]:
+    """Per assignment, the sum of the wall times of our CLI's jobs in `out` (OUT/.timing):
+    worker-seconds, which the workers spend in parallel."""
+    spent: dict[str, float] = {}
+    for path in (out / ".timing").glob("*/*.json"):
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            seconds = float(json.loads(path.read_text(encoding="utf8"))["wall_seconds"] or 0)
+            spent[path.stem] = spent.get(path.stem, 0.0) + seconds
+    return spent
+
+
 def ours_job_seconds(results: dict, out: Path) -> dict[str, dict]:
-    """Per assignment, from our CLI's run: jobs, kernel runs and the sum of the jobs'
-    wall times (OUT/.timing), to see where its time goes."""
+    """Per assignment, from our CLI's run: jobs, kernel runs and `job_seconds`, to see
+    where its time goes."""
+    seconds = job_seconds(out)
     summary: dict[str, dict] = {}
-    for (student, assignment), result in results.items():
-        row = summary.setdefault(assignment, {"jobs": 0, "kernel_runs": 0, "seconds": 0.0})
+    for (_, assignment), result in results.items():
+        row = summary.setdefault(assignment, {"jobs": 0, "kernel_runs": 0,
+                                              "seconds": seconds.get(assignment, 0.0)})
         row["jobs"] += 1
         row["kernel_runs"] += sum(bool(n.get("kernel_run")) for n in result.get("notebooks", []))
-        with contextlib.suppress(OSError, ValueError):
-            timing = json.loads((out / ".timing" / student / f"{assignment}.json").read_text())
-            row["seconds"] += float(timing["wall_seconds"])
     return summary
 
 

@@ -288,7 +288,8 @@ def test_the_kernel_runs_only_when_the_clean_verdict_is_not_full_marks(graded):
 def test_the_kernel_reruns_only_the_tests_whose_visible_part_failed(graded):
     """one_function_wrong: rnn_cell_forward is right, rnn_forward wrong. The kernel run
     leaves out the passing test (it cannot be tampered, and the feedback shows the clean
-    run's output), runs the failing one, and the feedback still shows both tests."""
+    run's output), runs the failing one, and the autograded notebook still shows both
+    tests as released."""
     result = json.loads((graded["out"] / ".results" / "one_function_wrong" /
                          f"{A1}.json").read_text())
     [notebook] = result["notebooks"]
