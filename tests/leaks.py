@@ -70,3 +70,22 @@ def leaked(text: str, lines: dict[str, str]) -> list[str]:
     """The solution lines that appear in `text` (whitespace ignored)."""
     squeezed = _squeeze(text)
     return [where for line, where in lines.items() if line in squeezed]
+
+
+# An answer can leak without sharing a line with the solution: a chapter that wires a
+# working model for an assignment's own task hands it over, whatever its variable names.
+# Assignment 6's part B is attention on the dates of `date_dataset`, so no chapter may
+# build an attention layer in a page that loads those dates.
+_CODE_CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```", re.DOTALL | re.MULTILINE)
+_ATTENTION_LAYER = re.compile(r"\b(Attention|AdditiveAttention|MultiHeadAttention)\s*\(")
+
+
+def wired_answers(page: str) -> list[str]:
+    """The code in one MyST page that answers a Keras assignment by its task: an
+    attention layer built in a page whose code loads `date_dataset` (assignment 6,
+    part B). Returns one line per hit."""
+    code = "\n".join(_CODE_CELL.findall(page))
+    if "date_dataset" not in code:
+        return []
+    return [f"builds {match.group(1)}(...) on the dates of assignment 6"
+            for match in _ATTENTION_LAYER.finditer(code)]
