@@ -85,6 +85,11 @@ def _folders(job: Job, settings: Settings):
     return hidden, hidden + cache, visible
 
 
+def _timed_out(cell, timeout: float) -> str:
+    """The note for a cell stopped at the time limit, by the kernel run or the clean run."""
+    return f"cell {cell} ran past the {timeout:g} s limit and was stopped"
+
+
 def _worst(statuses):
     return min(statuses, key=SEVERITY.index) if statuses else "graded"
 
@@ -197,8 +202,7 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
     for index in executed.timed_out:
         statuses.append("timeout")
         grade_id = notebook.cells[index].metadata.get("nbgrader", {}).get("grade_id")
-        record["notes"].append(f"cell {grade_id or index + 1} ran past the {settings.timeout:g} s "
-                               f"limit and was stopped")
+        record["notes"].append(_timed_out(grade_id or index + 1, settings.timeout))
     if executed.truncated:
         record["notes"].append(f"{len(executed.truncated)} cell(s) printed more than "
                                f"{settings.max_output_bytes // 1024} KiB; the rest was dropped")
@@ -227,8 +231,7 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         if outcome.timed_out:
             statuses.append("timeout")
             if grade_id in not_rerun:       # else the kernel run's own note says it
-                record["notes"].append(f"cell {grade_id} ran past the {settings.timeout:g} s "
-                                       f"limit and was stopped")
+                record["notes"].append(_timed_out(grade_id, settings.timeout))
         record["tests"][grade_id] = {
             "points": outcome.points, "score": outcome.points if outcome.passed else 0.0,
             "kernel_passed": in_kernel, "clean_passed": outcome.passed,
