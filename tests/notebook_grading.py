@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import sys
 import threading
 import time
@@ -213,19 +214,41 @@ def tail(text: str, lines: int = 25) -> str:
     return "\n".join(kept[-lines:])
 
 
+@contextlib.contextmanager
+def unix_socket_kernels():
+    """Options that make Jupyter's kernels talk over Unix sockets in a private folder.
+
+    Over TCP, jupyter_client picks five free ports, frees them, and the kernel binds them
+    a moment later; with many kernels starting at once (this suite grades three
+    assignments side by side, beside the book), another process can take a port in
+    between, and the kernel dies with `Address already in use`. Socket files in a folder
+    of our own cannot be taken. The folder is short: a socket path has at most 107 bytes.
+
+    Yields:
+        traitlets options for the command line, e.g. `--KernelManager.transport=ipc`.
+    """
+    folder = tempfile.mkdtemp(prefix="nbk", dir="/tmp")
+    try:
+        yield ["--KernelManager.transport=ipc", f"--KernelManager.ip={folder}/k"]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def nbgrader(course: Path, *args: str, timeout: float = 1800, check: bool = True,
              references: Path | None = None) -> subprocess.CompletedProcess:
-    """Stock nbgrader, run from the course root; raises with its output when it fails
-    (unless `check` is false). `references`: see `environment`."""
-    proc = subprocess.run(
-        [str(BIN / "nbgrader"), *args],
-        cwd=course,
-        env=environment(references),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    """Stock nbgrader, run from the course root, its kernels on Unix sockets
+    (`unix_socket_kernels`); raises with its output when it fails (unless `check` is
+    false). `references`: see `environment`."""
+    with unix_socket_kernels() as kernel_options:
+        proc = subprocess.run(
+            [str(BIN / "nbgrader"), *args, *kernel_options],
+            cwd=course,
+            env=environment(references),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
     if check and proc.returncode != 0:
         nbgrader_failed(proc, args, course)
     return proc
@@ -248,10 +271,11 @@ def validate(path: Path, *, validate_all: bool = False, timeout: float = 900,
     (`{}` when every test passes; `failed`/`changed`/`type_changed` lists otherwise).
     `references`: see `environment`."""
     cmd = [sys.executable, __file__, "validate", str(path)] + (["--all"] if validate_all else [])
-    proc = subprocess.run(
-        cmd, env=environment(references), capture_output=True, text=True, timeout=timeout,
-        check=False,
-    )
+    with unix_socket_kernels() as kernel_options:
+        proc = subprocess.run(
+            cmd + kernel_options, env=environment(references), capture_output=True, text=True,
+            timeout=timeout, check=False,
+        )
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
         raise RuntimeError(
@@ -303,6 +327,10 @@ def _validate_main(argv: list[str]) -> int:
     # training cell on a loaded machine can take longer, and speed is not what is tested).
     config.Execute.iopub_timeout = 60
     config.Execute.timeout = AUTOGRADE_TIMEOUT
+    for option in argv[1:]:         # from `unix_socket_kernels`
+        if option.startswith("--KernelManager."):
+            name, value = option.removeprefix("--KernelManager.").split("=", 1)
+            config.KernelManager[name] = value
     result = Validator(validate_all="--all" in argv, config=config).validate(str(path))
     print(json.dumps(result))
     return 0
