@@ -125,6 +125,7 @@ def run_stock(course: Path, assignments: list[Assignment]) -> dict:
                 assignment.name,
                 "--force",
                 f"--ExecutePreprocessor.timeout={AUTOGRADE_TIMEOUT}",
+                tcp=True,           # as an instructor runs it: one at a time, no race
             )
         except RuntimeError as exc:
             problems.append(str(exc)[-300:])

@@ -235,13 +235,14 @@ def unix_socket_kernels():
 
 
 def nbgrader(course: Path, *args: str, timeout: float = 1800, check: bool = True,
-             references: Path | None = None) -> subprocess.CompletedProcess:
+             references: Path | None = None, tcp: bool = False) -> subprocess.CompletedProcess:
     """Stock nbgrader, run from the course root, its kernels on Unix sockets
-    (`unix_socket_kernels`); raises with its output when it fails (unless `check` is
-    false). `references`: see `environment`."""
+    (`unix_socket_kernels`) unless `tcp` (Jupyter's default, which the benchmarks time);
+    raises with its output when it fails (unless `check` is false). `references`: see
+    `environment`."""
     with unix_socket_kernels() as kernel_options:
         proc = subprocess.run(
-            [str(BIN / "nbgrader"), *args, *kernel_options],
+            [str(BIN / "nbgrader"), *args, *([] if tcp else kernel_options)],
             cwd=course,
             env=environment(references),
             capture_output=True,
