@@ -20,10 +20,12 @@ the grader itself failed on some submission (status `error`) or could not run,
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import shutil
 import signal
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 
@@ -176,17 +178,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(students)} students to {args.out}")
         return 0
 
-    from autograder import engine, jail, report
+    from autograder import engine, jail, report, similarity
     from autograder.references import SolutionFails
 
     signal.signal(signal.SIGTERM, _terminate)
 
+    # The report's similarity check reads only the submissions, so it runs in a process
+    # of its own while the class is graded, not after.
+    helper = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
     try:
+        similar = helper.submit(similarity.similar_pairs, args.submitted)
         rows = engine.autograde(
             args.submitted, args.out, workers=args.workers, only=args.assignment,
             timeout=args.timeout, memory_gib=args.memory, db_url=args.db,
             scheduler=args.scheduler, force=args.force,
             unsafe_no_sandbox=args.unsafe_no_sandbox, progress=engine.progress_printer())
+        pairs = None if similar.exception() else similar.result()   # else: again below
     except (ValueError, FileNotFoundError) as err:
         print(f"autograde: {err}", file=sys.stderr)
         return 2
@@ -196,11 +203,13 @@ def main(argv: list[str] | None = None) -> int:
     except SolutionFails as err:
         print(f"autograde: the assignment itself is broken: {err}", file=sys.stderr)
         return 1
+    finally:
+        _stop(helper)
     print(report.summary(rows))
     print(f"\ngrades: {args.out / 'grades.csv'}   feedback: {args.out / 'feedback'}")
     failed = any(r["status"] == "error" for r in rows)
     try:
-        page, _ = _write_report(args.out, args.submitted)
+        page, _ = _write_report(args.out, args.submitted, pairs)
     except Exception as err:  # noqa: BLE001 - the grades are written; say what failed
         print(f"autograde: the class report failed: {type(err).__name__}: {err}",
               file=sys.stderr)
@@ -209,10 +218,17 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-def _write_report(out: Path, submitted: Path | None) -> list[Path]:
+def _stop(helper: ProcessPoolExecutor):
+    """End a helper process now, whether or not its work is done (it only reads)."""
+    for process in list((helper._processes or {}).values()):
+        process.kill()
+    helper.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_report(out: Path, submitted: Path | None, pairs=None) -> list[Path]:
     from autograder.class_report import write_report
 
-    return write_report(out, submitted=submitted)
+    return write_report(out, submitted=submitted, pairs=pairs)
 
 
 def _terminate(signum, frame):

@@ -496,13 +496,16 @@ def render(results: list[dict], *, title: str = "Class report", known: set[str] 
         + "".join(sections) + "</body></html>\n")
 
 
-def write_report(out: Path, *, submitted: Path | None = None) -> list[Path]:
+def write_report(out: Path, *, submitted: Path | None = None,
+                 pairs: list | None = None) -> list[Path]:
     """Write `out/report.html` and `out/mistakes.csv` from a graded folder.
 
     Args:
         out: the `--out` folder of `autograde` (grades.csv and .results/ in it).
         submitted: the folder that was graded; when given, the report lists the pairs
             of submissions that `autograder.similarity` finds alike, with their grades.
+        pairs: `similarity.similar_pairs(submitted)` if already computed (`autograde`
+            computes it while the class is graded); the graded assignments' are listed.
 
     Returns:
         The two paths written.
@@ -520,7 +523,9 @@ def write_report(out: Path, *, submitted: Path | None = None) -> list[Path]:
         from autograder.lms_export import read_grades
 
         graded = sorted({r["assignment_id"] for r in results})
-        pairs = similarity.similar_pairs(Path(submitted), only=graded)
+        if pairs is None:
+            pairs = similarity.similar_pairs(Path(submitted), only=graded)
+        pairs = [pair for pair in pairs if pair.assignment in graded]
         similar_html = similarity.render_html(pairs, scores=read_grades(out))
     write_private(page, render(results, title=f"Class report: {out.resolve().name}",
                                known=known, similar_html=similar_html))

@@ -3,11 +3,13 @@
 `autograde` is what `python -m autograder autograde` runs:
 
 1. find every (student, assignment) in SUBMITTED;
-2. compute Keras's reference outputs once (`references`);
-3. grade the jobs not already graded, in a local process pool (default) or on a
-   Dask cluster (`scheduler=ADDRESS`); each result is saved as soon as it arrives,
+2. grade the jobs not already graded, in a local process pool (default) or on a
+   Dask cluster (`scheduler=ADDRESS`), while this process computes Keras's reference
+   outputs once (`references`): the jobs that compare with them (the from-scratch
+   assignments) start when the table is ready, the Keras assignments at once (on Dask,
+   the table comes first); each result is saved as soon as it arrives,
    so an interrupted run loses nothing and a re-run resumes where it stopped;
-4. write the gradebook (one writer), `grades.csv`, the feedback and the
+3. write the gradebook (one writer), `grades.csv`, the feedback and the
    autograded notebooks, and return the rows for the summary.
 
 A result is reused when the submission's files and the grader's settings are
@@ -35,7 +37,7 @@ from pathlib import Path
 from autograder import feedback, gradebook, jail, report
 from autograder.files import write_private
 from autograder.job import Settings, grade
-from autograder.references import reference_table
+from autograder.references import reference_table, table_paths
 from autograder.release import assignments
 from autograder.spec import load_assignment
 from autograder.submissions import Job, discover, fingerprint
@@ -59,17 +61,33 @@ def longest_first(pending: list, specs: dict) -> list:
     return sorted(pending, key=trains_models, reverse=True)     # sorted() is stable
 
 
-def _init_worker(table):
+def needs_references(job, specs: dict) -> bool:
+    """Does the job's assignment compare answers with Keras's reference outputs (a
+    from-scratch notebook)? Unknown assignments count as yes: they wait like the rest."""
+    spec = specs.get(job.assignment_id)
+    return spec is None or any(nb.from_scratch for nb in spec.notebooks)
+
+
+_INSTALLED: set[str] = set()        # the reference tables this worker has installed
+
+
+def _init_worker(table=None):
     from rnncourse import reference_cache
 
     # Before TensorFlow is imported here (by a test's setup): see jail.ONE_THREAD.
     os.environ.update(jail.ONE_THREAD)
-    reference_cache.install(table)
+    if table is not None:
+        reference_cache.install(table)
 
 
-def _grade_in_worker(job, settings, table=None):
+def _grade_in_worker(job, settings, table=None, table_path=None):
     if table is not None:
         _init_worker(table)
+    if table_path is not None and table_path not in _INSTALLED:
+        from rnncourse import reference_cache
+
+        reference_cache.install(reference_cache.load(table_path))
+        _INSTALLED.add(table_path)
     return grade(job, settings)
 
 
@@ -86,7 +104,7 @@ class LocalPool:
 
     MAX_ATTEMPTS = 3
 
-    def __init__(self, workers, table, fn=None):
+    def __init__(self, workers, table=None, fn=None):
         self.workers, self.table = workers, table
         self.fn = fn or _grade_in_worker
         self.pool = self._new_pool()
@@ -96,11 +114,21 @@ class LocalPool:
                                    mp_context=multiprocessing.get_context("spawn"),
                                    initializer=_init_worker, initargs=(self.table,))
 
-    def run(self, jobs, settings):
-        pending, attempts = list(jobs), {}
-        while pending:
-            futures = {self.pool.submit(self.fn, job, settings): job for job in pending}
+    def run(self, jobs, settings, then=None):
+        """Yield `(job, future)` as jobs finish.
+
+        `then`, if given, is called once the first `jobs` are submitted, while they run;
+        it returns `(more_jobs, table_path)`: jobs to grade next, and the file of
+        reference outputs that their workers install (see `autograde`).
+        """
+        pending, attempts, table_path = list(jobs), {}, None
+        while pending or then:
+            futures = {self._submit(job, settings, table_path): job for job in pending}
             pending = []
+            if then is not None:
+                more, table_path = then()
+                then = None
+                futures.update({self._submit(job, settings, table_path): job for job in more})
             for future in as_completed(futures):
                 job = futures[future]
                 if isinstance(future.exception(), BrokenProcessPool):
@@ -113,8 +141,15 @@ class LocalPool:
                 self.pool.shutdown(cancel_futures=True)
                 self.pool = self._new_pool()
 
+    def _submit(self, job, settings, table_path):
+        if table_path is None:
+            return self.pool.submit(self.fn, job, settings)
+        return self.pool.submit(self.fn, job, settings, table_path=table_path)
+
     def close(self):
-        self.pool.shutdown(cancel_futures=True)
+        # Every job is done: the workers exit (TensorFlow's teardown takes a second or
+        # two) while the gradebook and the report are written; Python joins them at exit.
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     def abort(self):
         """Stop now (Ctrl-C; SIGTERM is the CLI's `_terminate`): kill the workers; each
@@ -264,9 +299,15 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
 
     specs = {a: load_assignment(a) for a in sorted({j.assignment_id for j in everyone}
                                                    & set(known))}
-    table, _, visible_table = reference_table([specs[a] for a in sorted(
-        {j.assignment_id for j in jobs} & set(specs))], out / ".cache",
-        isolated=not unsafe_no_sandbox)
+    graded_specs = [specs[a] for a in sorted({j.assignment_id for j in jobs} & set(specs))]
+    table_file, visible_table = table_paths(graded_specs, out / ".cache")
+    visible_table.parent.mkdir(exist_ok=True)  # hidden from student code from the start
+
+    def references() -> dict:
+        table, _, _ = reference_table(graded_specs, out / ".cache",
+                                      isolated=not unsafe_no_sandbox)
+        return table
+
     scratch_root = tempfile.mkdtemp(prefix="rnncourse-run-")
     RUNNING_SCRATCH.append(scratch_root)        # for the CLI's SIGTERM handler
     settings = Settings(timeout=float(timeout), memory_bytes=int(memory_gib * 2**30),
@@ -295,11 +336,26 @@ def autograde(submitted: Path, out: Path, *, workers: int | None = None,
         for result in results.values():
             progress(done, len(jobs), report.row(result))
     if pending:
-        pending = longest_first(pending, specs)
-        pool = DaskPool(scheduler, table) if scheduler else LocalPool(workers, table)
         stamps = {job.key: stamp for job, stamp in pending}
+        pending = [job for job, _ in longest_first(pending, specs)]
+        if scheduler:
+            pool = DaskPool(scheduler, references())
+            finished = pool.run(pending, settings)
+        else:
+            # Keras's reference outputs are computed here while the workers already grade
+            # the jobs that do not compare with them (the Keras assignments, which
+            # `longest_first` puts first anyway); the other jobs follow with the table.
+            pool = LocalPool(workers)
+            first = [job for job in pending if not needs_references(job, specs)]
+            rest = [job for job in pending if needs_references(job, specs)]
+
+            def then():
+                references()
+                return rest, str(table_file)
+
+            finished = pool.run(first, settings, then=then)
         try:
-            for job, future in pool.run([job for job, _ in pending], settings):
+            for job, future in finished:
                 try:
                     result = future.result()
                 except Exception as err:  # noqa: BLE001 - a lost worker is an error row

@@ -4,7 +4,9 @@ Every test cell of the from-scratch assignments compares a student's function
 with `rnncourse.reference` on fixed, seeded cases. So before grading, the
 instructor's own solutions are run through the clean run once, recording every
 reference output (`rnncourse.reference_cache`). That run is also a self-test:
-if a solution fails its own tests, grading stops before any student is graded.
+if a solution fails its own tests, grading stops before any student's answer is
+compared with it (the run computes the table while its workers grade the Keras
+assignments, which do not use it; `autograder.engine`).
 
 The table is stored under the output folder, keyed by the notebooks, the
 rnncourse sources and the Keras version, so later runs reuse it. Beside it, the
@@ -51,6 +53,17 @@ def solution_cells(notebook_spec) -> list[tuple[str, str]]:
             if nbgrader_meta(c).get("solution")]
 
 
+def table_paths(specs, cache_dir: Path) -> tuple[Path, Path]:
+    """Where `reference_table` keeps the table of `specs` and its visible part.
+
+    Example:
+
+    >>> path, visible_path = table_paths(specs, Path("out/.cache"))    # doctest: +SKIP
+    """
+    path = Path(cache_dir) / f"reference-{_key(specs)}.rnnc"
+    return path, path.with_name(path.stem + "-visible.rnnc")
+
+
 def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: bool = True):
     """Record the reference outputs of every from-scratch notebook in `specs`.
 
@@ -61,10 +74,8 @@ def reference_table(specs, cache_dir: Path, *, timeout: float = 300, isolated: b
     Raises:
         SolutionFails: a source solution fails one of its own tests.
     """
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    path = cache_dir / f"reference-{_key(specs)}.rnnc"
-    visible_path = path.with_name(path.stem + "-visible.rnnc")
+    path, visible_path = table_paths(specs, cache_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and visible_path.exists():
         return reference_cache.load(path), path, visible_path
     table: dict[str, bytes] = {}

@@ -1,11 +1,17 @@
-"""The local pool survives a worker process that dies; long jobs are started first."""
+"""The local pool survives a worker process that dies; long jobs are started first, and
+the jobs that need no reference table run while it is computed."""
 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
-from autograder.engine import LocalPool, longest_first
+import pytest
+
+from autograder import engine
+from autograder.engine import LocalPool, longest_first, needs_references
+from autograder.references import SolutionFails
 from autograder.spec import load_assignment
 from autograder.submissions import Job
 
@@ -50,3 +56,50 @@ def test_jobs_that_train_models_start_first_and_the_rest_keep_their_order(tmp_pa
                      ("ann", "01_forward_pass"), ("ann", "99_unknown"),
                      ("bob", "01_forward_pass"), ("bob", "99_unknown"),
                      ("cy", "01_forward_pass"), ("cy", "99_unknown")]
+
+
+def keras_job_first(job, settings, table_path=None):
+    """A job that says which table it was given; the Keras one marks that it started."""
+    if job.student_id == "keras":
+        (Path(job.folder) / "started").write_text("yes")
+    return job.student_id, table_path
+
+
+def test_jobs_without_references_run_while_the_table_is_computed(tmp_path):
+    def then():
+        # The Keras job runs in a worker while this (the table's computation) waits.
+        for _ in range(600):
+            if (tmp_path / "started").exists():
+                return [Job("scratch", "01_forward_pass", str(tmp_path))], "/out/table.rnnc"
+            time.sleep(0.1)
+        raise AssertionError("the first job did not start while the table was computed")
+
+    pool = LocalPool(1, fn=keras_job_first)
+    try:
+        outcome = [future.result() for _, future in pool.run(
+            [Job("keras", "06_keras_models", str(tmp_path))], settings=None, then=then)]
+    finally:
+        pool.close()
+    assert sorted(outcome) == [("keras", None), ("scratch", "/out/table.rnnc")]
+
+
+def test_only_from_scratch_assignments_wait_for_the_reference_table(tmp_path):
+    specs = {a: load_assignment(a) for a in ("01_forward_pass", "06_keras_models")}
+    assert not needs_references(Job("a", "06_keras_models", str(tmp_path)), specs)
+    assert needs_references(Job("a", "01_forward_pass", str(tmp_path)), specs)
+    assert needs_references(Job("a", "99_unknown", str(tmp_path)), specs)
+
+
+def test_a_solution_that_fails_its_own_tests_stops_the_run_before_any_answer_is_compared(
+        tmp_path, monkeypatch):
+    from autograder.demo import write_class
+
+    def broken(specs, cache_dir, **kwargs):
+        raise SolutionFails("01_forward_pass/forward_pass: the source solution fails ...")
+
+    monkeypatch.setattr(engine, "reference_table", broken)
+    write_class(tmp_path / "submitted", kinds=["correct"])
+    with pytest.raises(SolutionFails):
+        engine.autograde(tmp_path / "submitted", tmp_path / "out", workers=1)
+    assert not (tmp_path / "out" / ".results").exists()
+    assert not (tmp_path / "out" / "grades.csv").exists()
