@@ -44,7 +44,8 @@ from pathlib import Path
 import nbformat
 
 from autograder import clean_run, feedback, jail, kernel_run
-from autograder.spec import load_assignment
+from autograder.history import earlier_releases
+from autograder.spec import NOTEBOOKS, load_assignment
 from autograder.submissions import BadNotebook, Job, locate, merge, read_notebook
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,7 +122,8 @@ def grade_notebook(job: Job, spec, settings: Settings, taken: set[str]) -> dict:
         record["notes"].append(str(err))
         return record
 
-    merged = merge(submitted, spec)
+    merged = merge(submitted, spec, released_as=earlier_releases(
+        NOTEBOOKS / job.assignment_id / spec.name))
     record["notes"] += merged.notes
     statuses = []
     if merged.tests_touched:

@@ -199,7 +199,9 @@ class Merged:
     tests_touched: list[str] = field(default_factory=list)   # test cells edited or deleted
 
 
-def _normal(source: str) -> str:
+def normal(source: str) -> str:
+    """A cell's source with trailing spaces and blank lines left out (they do not count
+    as an edit)."""
     return "\n".join(line.rstrip() for line in source.splitlines() if line.strip())
 
 
@@ -228,8 +230,17 @@ def _retyped_answers(spec: NotebookSpec, theirs: dict, added: dict) -> dict:
     return found
 
 
-def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec) -> Merged:
-    """Rebuild the notebook to grade from the source and the student's cells."""
+def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec,
+          released_as=None) -> Merged:
+    """Rebuild the notebook to grade from the source and the student's cells.
+
+    Args:
+        submitted: the student's notebook.
+        spec: its source.
+        released_as: `history.earlier_releases(source path)`, if a locked cell that differs
+            from the source may be one that an earlier release of the course handed out
+            (then it is not the student's edit).
+    """
     source_ids = [nbgrader_meta(c).get("grade_id") for c in spec.notebook.cells]
     tests = {t.grade_id: t for t in spec.tests}
     theirs: dict[str, list] = {}
@@ -296,17 +307,22 @@ def merge(submitted: nbformat.NotebookNode, spec: NotebookSpec) -> Merged:
             if grade_id and meta.get("locked", True):
                 released = HIDDEN.sub("", original.source) if grade_id in tests else \
                     original.source
+                edited = [c.source for c in copies if normal(c.source) != normal(released)]
+                # An edit that an earlier release of the course made is the instructor's.
+                when = released_as(grade_id, edited) if edited and released_as else None
                 if not copies:
                     notes.append(f"locked cell {grade_id} was deleted; the original was "
                                  f"restored")
-                elif any(_normal(c.source) != _normal(released) for c in copies):
+                elif when:
+                    notes.append(f"cell {grade_id} is as released in {when}, and has "
+                                 f"changed since; the current version was used")
+                elif edited:
                     notes.append(f"locked cell {grade_id} was edited; the original was "
                                  f"restored")
                 elif len(copies) > 1:
                     notes.append(f"cell {grade_id} appears {len(copies)} times; the "
                                  f"original was used once")
-                if grade_id in tests and (not copies or any(
-                        _normal(c.source) != _normal(released) for c in copies)):
+                if grade_id in tests and (not copies or (edited and not when)):
                     touched.append(grade_id)
         if grade_id:
             add_student_cells(grade_id)
