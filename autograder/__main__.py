@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autograde: the assignment itself is broken: {err}", file=sys.stderr)
         return 1
     finally:
-        _stop(helper)
+        engine.kill_pool(helper)        # it only reads; done, or no longer needed
     print(report.summary(rows))
     print(f"\ngrades: {args.out / 'grades.csv'}   feedback: {args.out / 'feedback'}")
     failed = any(r["status"] == "error" for r in rows)
@@ -216,13 +216,6 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"report: {page}")
     return 1 if failed else 0
-
-
-def _stop(helper: ProcessPoolExecutor):
-    """End a helper process now, whether or not its work is done (it only reads)."""
-    for process in list((helper._processes or {}).values()):
-        process.kill()
-    helper.shutdown(wait=True, cancel_futures=True)
 
 
 def _write_report(out: Path, submitted: Path | None, pairs=None) -> list[Path]:

@@ -91,6 +91,13 @@ def _grade_in_worker(job, settings, table=None, table_path=None):
     return grade(job, settings)
 
 
+def kill_pool(executor: ProcessPoolExecutor):
+    """Kill a process pool's processes now, finished or not, and let it go."""
+    for process in list((executor._processes or {}).values()):
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+
+
 RUNNING_SCRATCH: list[str] = []     # this process's runs' scratch folders, while they run
 
 
@@ -154,9 +161,7 @@ class LocalPool:
     def abort(self):
         """Stop now (Ctrl-C; SIGTERM is the CLI's `_terminate`): kill the workers; each
         one's rooms die with it (--die-with-parent), so no student code outlives the run."""
-        for process in list((self.pool._processes or {}).values()):
-            process.kill()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        kill_pool(self.pool)
 
 
 class DaskPool:

@@ -22,10 +22,9 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.spec import HIDDEN, nbgrader_meta
+from autograder.spec import HIDDEN, NOTEBOOKS, nbgrader_meta
 from autograder.submissions import normal
 
-REPO = Path(__file__).resolve().parents[1]
 MAX_VERSIONS = 200          # the newest commits of the notebook that are read
 
 
@@ -70,7 +69,8 @@ def _versions(notebook: Path, repo: Path) -> list[tuple[str, dict[str, str]]]:
     return found
 
 
-def earlier_releases(notebook: Path, repo: Path = REPO) -> Callable[[str, list[str]], str | None]:
+def earlier_releases(notebook: Path, repo: Path = NOTEBOOKS.parent,
+                     ) -> Callable[[str, list[str]], str | None]:
     """A function `(grade_id, sources) -> str | None` for one source notebook.
 
     It returns the commit (`commit <hash> of <date>`) of the newest version of `notebook`
@@ -80,7 +80,7 @@ def earlier_releases(notebook: Path, repo: Path = REPO) -> Callable[[str, list[s
 
     Args:
         notebook: the source notebook, inside `repo`.
-        repo: the course repository.
+        repo: the course repository (the one that holds `notebooks/`).
     """
     def released_as(grade_id: str, sources: list[str]) -> str | None:
         wanted = {normal(s) for s in sources}

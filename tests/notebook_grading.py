@@ -240,9 +240,10 @@ def nbgrader(course: Path, *args: str, timeout: float = 1800, check: bool = True
     (`unix_socket_kernels`) unless `tcp` (Jupyter's default, which the benchmarks time);
     raises with its output when it fails (unless `check` is false). `references`: see
     `environment`."""
-    with unix_socket_kernels() as kernel_options:
+    sockets = contextlib.nullcontext([]) if tcp else unix_socket_kernels()
+    with sockets as kernel_options:
         proc = subprocess.run(
-            [str(BIN / "nbgrader"), *args, *([] if tcp else kernel_options)],
+            [str(BIN / "nbgrader"), *args, *kernel_options],
             cwd=course,
             env=environment(references),
             capture_output=True,

@@ -13,7 +13,7 @@ import subprocess
 import nbformat
 
 from autograder.history import earlier_releases
-from autograder.spec import load_notebook
+from autograder.spec import HIDDEN, load_notebook
 from autograder.submissions import merge
 
 TEST_V1 = ("assert double(2) == 4\n### BEGIN HIDDEN TESTS\nassert double(5) == 10\n"
@@ -41,7 +41,7 @@ def notebook(test_source: str) -> nbformat.NotebookNode:
 def released(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """What a student holds: the answer typed in, the test as released (no hidden part)."""
     out = nbformat.from_dict(nb)
-    out.cells[1].source = out.cells[1].source.split("### BEGIN HIDDEN TESTS")[0].rstrip()
+    out.cells[1].source = HIDDEN.sub("", out.cells[1].source)
     return out
 
 
