@@ -26,6 +26,7 @@ Example:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ from rnncourse.data import DateDataset
 from rnncourse.data.dates import START_TOKEN, TARGET_LEN
 
 ATTENTION_LAYER = "attention"
+_PROBES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # see attention_weights
 
 
 def held_out_rows(test: DateDataset, train: DateDataset) -> np.ndarray:
@@ -215,13 +217,18 @@ def attention_weights(model, encoder_input, decoder_input,
         raise ValueError(f"the model has no layer named {layer!r}; its layers are {names}. "
                          f"Pass name={layer!r} to the layer that computes the attention "
                          f"weights.") from None
-    output = found.output
-    if isinstance(output, (list, tuple)):
-        if len(output) != 2:
-            raise ValueError(f"the layer {layer!r} returns {len(output)} tensors; it should "
-                             f"return the weights, or [context, weights]")
-        output = output[1]
-    weights = np.asarray(keras.Model(model.inputs, output).predict_on_batch(
+    # One probe model per (model, layer): building it and tracing its predict function
+    # cost more than running it, and a test reads the weights of one model several times.
+    probes = _PROBES.setdefault(model, {})
+    if layer not in probes:
+        output = found.output
+        if isinstance(output, (list, tuple)):
+            if len(output) != 2:
+                raise ValueError(f"the layer {layer!r} returns {len(output)} tensors; it "
+                                 f"should return the weights, or [context, weights]")
+            output = output[1]
+        probes[layer] = keras.Model(model.inputs, output)
+    weights = np.asarray(probes[layer].predict_on_batch(
         [np.asarray(encoder_input, dtype=np.int32), np.asarray(decoder_input, dtype=np.int32)]))
     if weights.ndim == 4:           # MultiHeadAttention: (n, heads, Tt, Ts)
         weights = weights.mean(axis=1)

@@ -81,6 +81,25 @@ def test_attention_weights_spread_over_the_unpadded_source_only() -> None:
     np.testing.assert_allclose(unmasked, 0.2, atol=1e-6)     # the padding gets its share
 
 
+def test_attention_weights_follow_the_model_as_it_trains() -> None:
+    # attention_weights keeps one probe model per translator (building it costs more than
+    # running it): the probe must share the translator's layers, so weights read after
+    # training are the trained model's, on inputs of any size.
+    model = _translator(np.zeros(TARGET_V, dtype=int))
+    source = np.array([[5, 6, 7, 0, 0], [8, 9, 0, 0, 0]], dtype=np.int32)
+    before = attention_weights(model, source, np.full((2, 3), 2))
+    memory = next(layer for layer in model.layers
+                  if isinstance(layer, keras.layers.Embedding) and layer.mask_zero)
+    memory.set_weights([np.random.default_rng(0).normal(size=(SOURCE_V, TARGET_V))])
+    after = attention_weights(model, source, np.full((2, 3), 2))
+    fresh = keras.Model(model.inputs, model.get_layer("attention").output[1])
+    np.testing.assert_allclose(after, fresh.predict_on_batch([source, np.full((2, 3), 2)]),
+                               atol=1e-6)
+    assert not np.allclose(after, before)
+    longer = attention_weights(model, source[:1, :4], np.full((1, 6), 2))
+    assert longer.shape == (1, 6, 4)
+
+
 def test_attention_weights_name_the_layers_when_none_is_called_attention() -> None:
     model = _translator(np.zeros(TARGET_V, dtype=int), name="lookup")
     with pytest.raises(ValueError, match=r"no layer named 'attention'.*'lookup'"):
