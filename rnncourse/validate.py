@@ -23,8 +23,10 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +95,35 @@ def _outcome(cell) -> TestResult:
                       not message, message)
 
 
+@contextlib.contextmanager
+def _kernel_manager():
+    """A kernel manager for one run: over Unix sockets in a private folder where there
+    are Unix sockets. Jupyter's default, TCP on localhost, warns the student that it is
+    unencrypted, and picks ports that another program may take before the kernel binds
+    them."""
+    from jupyter_client.manager import KernelManager
+
+    if os.name != "posix":
+        yield KernelManager(kernel_name="python3")
+        return
+    with tempfile.TemporaryDirectory(prefix="rnnv") as folder:   # a socket path is short
+        yield KernelManager(kernel_name="python3", transport="ipc",
+                            ip=os.path.join(folder, "k"))
+
+
+def _execute(client) -> None:
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    try:
+        client.execute()
+    except (CellTimeoutError, DeadKernelError) as err:
+        # The cells that ran keep their outputs; those after it did not run.
+        print(f"note: {type(err).__name__}: {str(err)[:300]}", file=sys.stderr)
+    except Exception as err:  # noqa: BLE001 - a kernel that cannot start, for example
+        raise NotebookError(f"the notebook could not be run: {type(err).__name__}: "
+                            f"{str(err)[:300]}") from None
+
+
 def validate(path, timeout: float = CELL_TIMEOUT) -> tuple[list[TestResult], list[str]]:
     """Run the notebook at `path` in a fresh kernel and grade its visible tests.
 
@@ -110,7 +141,6 @@ def validate(path, timeout: float = CELL_TIMEOUT) -> tuple[list[TestResult], lis
             could not run it.
     """
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     path = Path(path)
     notebook = _read(path)
@@ -120,18 +150,12 @@ def validate(path, timeout: float = CELL_TIMEOUT) -> tuple[list[TestResult], lis
     for cell in notebook.cells:           # start clean: saved outputs are not results
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            allow_errors=True, interrupt_on_timeout=True,
-                            iopub_timeout=60,   # a busy machine must not lose outputs
-                            resources={"metadata": {"path": str(path.parent.resolve())}})
-    try:
-        client.execute()
-    except (CellTimeoutError, DeadKernelError) as err:
-        # The cells that ran keep their outputs; those after it did not run.
-        print(f"note: {type(err).__name__}: {str(err)[:300]}", file=sys.stderr)
-    except Exception as err:  # noqa: BLE001 - a kernel that cannot start, for example
-        raise NotebookError(f"the notebook could not be run: {type(err).__name__}: "
-                            f"{str(err)[:300]}") from None
+    with _kernel_manager() as km:
+        client = NotebookClient(notebook, km=km, timeout=timeout, kernel_name="python3",
+                                allow_errors=True, interrupt_on_timeout=True,
+                                iopub_timeout=60,   # a busy machine must not lose outputs
+                                resources={"metadata": {"path": str(path.parent.resolve())}})
+        _execute(client)
     errors = []
     for cell in notebook.cells:
         meta = cell.get("metadata", {}).get("nbgrader", {})

@@ -51,6 +51,9 @@ def test_a_correct_notebook_passes_every_visible_test(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 of 2 visible tests pass (5 of 5 points)" in result.stdout
     assert "FAILED" not in result.stdout
+    # The kernel talks over Unix sockets in a private folder: no port to lose to another
+    # program, and no warning about unencrypted TCP on the student's terminal.
+    assert "TCP" not in result.stderr, result.stderr
 
 
 @pytest.mark.slow
