@@ -469,6 +469,24 @@ def test_gradebook_holds_the_same_scores_as_grades_csv(graded):
     assert scores == expected
 
 
+def test_the_gradebook_is_stamped_with_nbgraders_own_schema_revision(graded):
+    # We read the revision in-process (autograder.gradebook.alembic_head) instead of
+    # letting nbgrader start `alembic heads`; nbgrader's migrations (`nbgrader db
+    # upgrade`) must still recognise the gradebook, so the stamp must be alembic's answer.
+    import sqlite3
+
+    from nbgrader.dbutil import _temp_alembic_ini
+
+    from autograder.release import nbgrader_env
+
+    with _temp_alembic_ini("sqlite:////nonexistent/gradebook.db") as ini:
+        heads = subprocess.run(["alembic", "-c", ini, "heads"], capture_output=True,
+                               text=True, check=True, env=nbgrader_env()).stdout
+    with contextlib.closing(sqlite3.connect(graded["out"] / "gradebook.db")) as db:
+        [(stamp,)] = db.execute("SELECT version_num FROM alembic_version").fetchall()
+    assert stamp == heads.split()[0]
+
+
 def test_rerun_reuses_results_and_regrades_only_what_changed(graded, tmp_path):
     out, submitted = tmp_path / "out", tmp_path / "submitted"
     shutil.copytree(graded["out"], out)
