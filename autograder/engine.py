@@ -47,25 +47,22 @@ GRADER_VERSION = "1"
 
 # --- workers -------------------------------------------------------------------------
 
-def longest_first(pending: list, specs: dict) -> list:
-    """`(job, ...)` items with the jobs of assignments that train Keras models first.
-
-    Such a job is about ten times a from-scratch job's work (its tests train models in
-    the clean run and again in the kernel); started last, they would run on alone while
-    the other workers idle. Otherwise the order is kept (students stay sorted).
-    """
-    def trains_models(item) -> bool:
-        spec = specs.get(item[0].assignment_id)
-        return spec is not None and any(not nb.from_scratch for nb in spec.notebooks)
-
-    return sorted(pending, key=trains_models, reverse=True)     # sorted() is stable
-
-
 def needs_references(job, specs: dict) -> bool:
     """Does the job's assignment compare answers with Keras's reference outputs (a
     from-scratch notebook)? Unknown assignments count as yes: they wait like the rest."""
     spec = specs.get(job.assignment_id)
     return spec is None or any(nb.from_scratch for nb in spec.notebooks)
+
+
+def longest_first(pending: list, specs: dict) -> list:
+    """`(job, ...)` items with the jobs of the Keras assignments (no reference table)
+    first.
+
+    Such a job is about ten times a from-scratch job's work (its tests train models);
+    started last, they would run on alone while the other workers idle, and they need
+    not wait for the reference table. Otherwise the order is kept (students stay sorted).
+    """
+    return sorted(pending, key=lambda item: needs_references(item[0], specs))  # stable
 
 
 _INSTALLED: set[str] = set()        # the reference tables this worker has installed
